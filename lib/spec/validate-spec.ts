@@ -1,0 +1,92 @@
+// Validates a parsed spec against the JSON Schema (ajv, all errors, defaults filled) plus the checks a
+// schema cannot express, and places every problem on its YAML line.
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020';
+import schema from '../../specs/experiment.schema.json';
+import { formatKeyPath, renderExcerpt, type SpecProblem } from './problems';
+import { locate, type ParsedYaml } from './parse-yaml';
+import { BUILTIN_RETRY_PROFILES, BUILTIN_TIMEOUT_PROFILES, POLICY_STAGES, stageProfileNames } from './profiles';
+import type { ExperimentSpec } from './spec-types';
+
+const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
+const validateSchema = ajv.compile<ExperimentSpec>(schema);
+
+// Splits an ajv instancePath (/model/lora_r) into segments.
+function pointerSegments(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+// One ajv error in the words a user needs, with where it points.
+function describeAjvError(err: ErrorObject): { segments: string[]; message: string; atKey: boolean } {
+  const segments = pointerSegments(err.instancePath);
+  const params = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case 'required':
+      return { segments, message: `missing required key '${String(params.missingProperty)}'`, atKey: false };
+    case 'additionalProperties':
+      return { segments: [...segments, String(params.additionalProperty)], message: `unknown key '${String(params.additionalProperty)}'`, atKey: true };
+    case 'enum':
+      return { segments, message: `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, atKey: false };
+    case 'propertyNames':
+      return { segments: [...segments, String(params.propertyName)], message: `invalid name '${String(params.propertyName)}' (lower-case letters, digits, '_' or '-', starting with a letter)`, atKey: true };
+    case 'pattern':
+      return { segments, message: `must match ${String(params.pattern)}`, atKey: false };
+    default:
+      return { segments, message: err.message ?? err.keyword, atKey: false };
+  }
+}
+
+// Checks a schema cannot express: named profiles exist, tiny model shape, unique formats.
+function checkSemantics(spec: ExperimentSpec): { segments: (string | number)[]; message: string }[] {
+  const out: { segments: (string | number)[]; message: string }[] = [];
+  for (const stage of POLICY_STAGES) {
+    const names = stageProfileNames(spec, stage);
+    if (!(names.retry in spec.retry_profiles) && !(names.retry in BUILTIN_RETRY_PROFILES)) {
+      out.push({ segments: ['stages', stage, 'retry'], message: `no retry profile named '${names.retry}' (built-in: ${Object.keys(BUILTIN_RETRY_PROFILES).join(', ')}; or define it under retry_profiles)` });
+    }
+    if (!(names.timeout in spec.timeout_profiles) && !(names.timeout in BUILTIN_TIMEOUT_PROFILES)) {
+      out.push({ segments: ['stages', stage, 'timeout'], message: `no timeout profile named '${names.timeout}' (built-in: ${Object.keys(BUILTIN_TIMEOUT_PROFILES).join(', ')}; or define it under timeout_profiles)` });
+    }
+  }
+  const tiny = spec.model.tiny;
+  if (spec.model.source === 'tiny' && tiny.hidden_size % tiny.num_attention_heads !== 0) {
+    out.push({ segments: ['model', 'tiny', 'num_attention_heads'], message: `must divide hidden_size (${tiny.hidden_size})` });
+  }
+  if (spec.model.source !== 'gguf' && spec.model.gguf_file) {
+    out.push({ segments: ['model', 'gguf_file'], message: "only used with source: gguf" });
+  }
+  const seen = new Set<string>();
+  spec.quantization.formats.forEach((f, i) => {
+    if (seen.has(f.format)) out.push({ segments: ['quantization', 'formats', i, 'format'], message: `format '${f.format}' is listed twice` });
+    seen.add(f.format);
+  });
+  const targets = spec.lora.lora_target_modules;
+  if (targets.includes('all-linear') && targets.length > 1) {
+    out.push({ segments: ['lora', 'lora_target_modules'], message: "'all-linear' stands alone: list module names or 'all-linear', not both" });
+  }
+  return out;
+}
+
+// Validates a parsed YAML document; on success returns the spec with every default filled in.
+export function validateParsedSpec(parsed: ParsedYaml): { ok: true; spec: ExperimentSpec } | { ok: false; problems: SpecProblem[] } {
+  const value = structuredClone(parsed.value);
+  const place = (segments: readonly (string | number)[], message: string, atKey: boolean): SpecProblem => {
+    const { line, column } = locate(parsed, segments, atKey);
+    return { path: formatKeyPath(segments), line, column, message, excerpt: renderExcerpt(parsed.source, line, column) };
+  };
+  if (!validateSchema(value)) {
+    const seen = new Set<string>();
+    const problems: SpecProblem[] = [];
+    for (const err of validateSchema.errors ?? []) {
+      const d = describeAjvError(err);
+      const key = `${d.segments.join('/')}|${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push(place(d.segments, d.message, d.atKey));
+    }
+    return { ok: false, problems };
+  }
+  const semantic = checkSemantics(value);
+  if (semantic.length > 0) return { ok: false, problems: semantic.map((s) => place(s.segments, s.message, false)) };
+  return { ok: true, spec: value };
+}
