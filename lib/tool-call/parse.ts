@@ -1,6 +1,6 @@
 // Parses tool calls out of untrusted model output: never evaluates, never throws, bounded time.
 import { LiteralReader, SyntaxFault } from './literal-reader';
-import { defineOwn, LIMITS, type JsonValue, type ToolCall } from './types';
+import { defineOwn, LIMITS, PYTHON_KEYWORDS, type JsonValue, type ToolCall } from './types';
 
 const OPEN_TAG = '<tool_use>';
 const CLOSE_TAG = '</tool_use>';
@@ -70,8 +70,10 @@ export function parseToolUse(output: string): ParsedToolUse {
 
 function readCall(r: LiteralReader): ToolCall {
   r.skipSpace();
+  const toolAt = r.pos;
   const tool = r.readIdentifier();
   if (tool === undefined) r.fail('expected a tool name');
+  if (PYTHON_KEYWORDS.has(tool)) r.fail(`${tool} is a Python keyword, not a tool name`, toolAt);
   r.skipSpace();
   if (r.peek() !== '(') r.fail(`expected '(' after the tool name ${tool.slice(0, 40)}`);
   r.pos++;
@@ -99,7 +101,7 @@ function readArgument(r: LiteralReader, params: Record<string, JsonValue>): void
   r.skipSpace();
   const isKeyword = key !== undefined && r.peek() === '=' && r.src.charAt(r.pos + 1) !== '=';
   if (!isKeyword) r.fail('positional argument: every argument must be written name=value', at);
-  if (key === 'True' || key === 'False' || key === 'None') r.fail(`${key} cannot be an argument name`, at);
+  if (PYTHON_KEYWORDS.has(key)) r.fail(`${key} is a Python keyword and cannot be an argument name`, at);
   if (Object.hasOwn(params, key)) r.fail(`duplicate argument ${key.slice(0, 40)}`, at);
   r.pos++; // '='
   r.skipSpace();

@@ -19,9 +19,16 @@ export const LIMITS = {
   maxBlocks: 64,
 } as const;
 
-// True for an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`): the names allowed for tools and keywords.
+// Python's reserved words: Python itself would reject them as a function or argument name.
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
+  ('False None True and as assert async await break class continue def del elif else except finally for ' +
+    'from global if import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+);
+
+// True for an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`) that is not a Python keyword: the names
+// allowed for tools and arguments.
 export function isIdentifier(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !PYTHON_KEYWORDS.has(name);
 }
 
 // Sets an own property even for keys like `__proto__`, which plain assignment would treat as the prototype.

@@ -1,6 +1,6 @@
 // A small seeded PRNG (mulberry32) and generators of awkward strings and JSON values for
 // property-style tests: the same seed gives the same cases on every machine.
-import type { JsonValue } from '../../../lib/tool-call/syntax';
+import { PYTHON_KEYWORDS, type JsonValue } from '../../../lib/tool-call/syntax';
 
 // A deterministic random source with the few helpers the tests need.
 export class Random {
@@ -66,7 +66,7 @@ export function randomIdentifier(rnd: Random): string {
   const rest = `${first}0123456789`;
   let s = first.charAt(rnd.int(first.length));
   for (let i = rnd.int(8); i > 0; i--) s += rest.charAt(rnd.int(rest.length));
-  return s;
+  return PYTHON_KEYWORDS.has(s) ? `${s}_` : s;
 }
 
 // A random JSON value nested at most `depth` levels.

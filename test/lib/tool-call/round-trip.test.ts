@@ -46,6 +46,8 @@ describe('renderToolCall', () => {
   it('rejects tool and argument names that are not identifiers', () => {
     expect(() => renderToolCall({ tool: 'claude-flow', params: {} })).toThrow(/not an identifier/);
     expect(() => renderToolCall({ tool: 'read', params: { 'file-path': 'a' } })).toThrow(/not an identifier/);
+    expect(() => renderToolCall({ tool: 'read', params: { from: 'a' } })).toThrow(/not an identifier/);
+    expect(() => renderToolCall({ tool: 'import', params: {} })).toThrow(/not an identifier/);
     expect(() => renderToolCall({ tool: 'read', params: [] as unknown as Record<string, JsonValue> })).toThrow(/params/);
   });
 
