@@ -1,0 +1,20 @@
+// The scorer's public surface: score predictions, judge the report against thresholds, print it, read inputs.
+export { scorePredictions } from './score';
+export { assessQuality, TIERS } from './quality';
+export { formatScoreReport } from './format';
+export { readJsonl, readToolDefinitions } from './read-jsonl';
+export { parseCase, parsePrediction, parseToolDefinitions } from './parse-records';
+export { compareCalls, jsonEqual, jsonType } from './compare-calls';
+export { ERROR_CATEGORIES, LEVELS } from './types';
+export type {
+  Breakdown,
+  Case,
+  CaseFailure,
+  ErrorCategory,
+  Level,
+  Prediction,
+  QualityAssessment,
+  ScoreReport,
+  Thresholds,
+  ToolDefinition,
+} from './types';
