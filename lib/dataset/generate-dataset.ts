@@ -1,0 +1,140 @@
+// The dataset stage: base examples + augmentation + user records → checked, split, written files.
+import { join } from 'node:path';
+import { loadTools, ToolDefinitionError, type ToolDefinition } from '../tools/load-tools';
+import { createParamsChecker } from '../tools/validate-params';
+import { augmentExamples } from './augment';
+import { BASE_EXAMPLES } from './base-examples';
+import { callsKey, normalizeQuery, orderParams } from './canonical';
+import { DatasetError, type DatasetIssue } from './dataset-error';
+import { deriveRng, shuffle } from './prng';
+import { readUserRecords } from './read-user-records';
+import { toChatRecord, toEvalCase, toTextRecord } from './render-records';
+import { splitExamples } from './split';
+import { computeStats, type DatasetStats } from './stats';
+import { SUITE_CASES } from './suite-cases';
+import type { ChatRecord, Example, TextRecord } from './types';
+import { toJsonl, writeFilesAtomically } from './write-files';
+
+export { DatasetError, type DatasetIssue } from './dataset-error';
+export type { DatasetStats } from './stats';
+
+// The dataset section of a spec, as the stage uses it (paths already resolved and checked by the caller).
+export interface DatasetConfig {
+  format: 'text' | 'chat';
+  augment_dataset: boolean;
+  /** Total examples after augmentation: variants are added until base + user records reach it. */
+  target_size: number;
+  /** Fraction of examples for validation, 0 < x < 1. */
+  validation_split: number;
+  /** Extra tool definition files, absolute paths. */
+  tool_files: string[];
+  /** Extra JSONL record files, absolute paths. */
+  example_files: string[];
+  on_bad_record: 'fail' | 'skip';
+  /** How many train examples to also write as cases (the overfitting check). */
+  train_cases_sample: number;
+}
+
+// Where the stage wrote its files, and the counts it wrote to stats.json.
+export interface DatasetResult {
+  train_path: string;
+  val_path: string;
+  val_cases_path: string;
+  train_cases_path: string;
+  suite_cases_path: string;
+  tools_path: string;
+  stats_path: string;
+  stats: DatasetStats;
+}
+
+function checkConfig(c: DatasetConfig): DatasetIssue[] {
+  const problems: string[] = [];
+  if (c.format !== 'text' && c.format !== 'chat') problems.push('format must be "text" or "chat"');
+  if (!Number.isInteger(c.target_size) || c.target_size < 1) problems.push('target_size must be a positive integer');
+  if (!(c.validation_split > 0 && c.validation_split < 1)) problems.push('validation_split must be between 0 and 1 (exclusive)');
+  if (c.on_bad_record !== 'fail' && c.on_bad_record !== 'skip') problems.push('on_bad_record must be "fail" or "skip"');
+  if (!Number.isInteger(c.train_cases_sample) || c.train_cases_sample < 0) problems.push('train_cases_sample must be a non-negative integer');
+  return problems.map((message) => ({ file: 'dataset config', line: 0, message }));
+}
+
+function loadCheckedTools(files: string[]): ToolDefinition[] {
+  try {
+    return loadTools(files);
+  } catch (err) {
+    if (!(err instanceof ToolDefinitionError)) throw err;
+    throw new DatasetError('bad tool definitions', err.problems.map((message) => ({ file: err.file, line: 0, message })));
+  }
+}
+
+// The base examples as pool examples, arguments in schema order; a broken one is a bug in this repo.
+function baseExamples(tools: readonly ToolDefinition[], check: ReturnType<typeof createParamsChecker>): Example[] {
+  return BASE_EXAMPLES.map((b) => {
+    const calls = b.calls.map((c) => orderParams(c, tools));
+    const problems = calls.flatMap((c) => check(c));
+    if (problems.length > 0) throw new Error(`base example ${b.id} is invalid: ${problems.join('; ')}`);
+    return { ...b, base_id: b.id, calls, source: 'base' as const };
+  });
+}
+
+// Generates train/val/cases/tools/stats files in outDir; the same config and seed give the same bytes.
+export async function generateDataset(config: DatasetConfig, seed: number, outDir: string): Promise<DatasetResult> {
+  const configIssues = checkConfig(config);
+  if (configIssues.length > 0) throw new DatasetError('bad dataset config', configIssues);
+  const tools = loadCheckedTools(config.tool_files);
+  const check = createParamsChecker(tools);
+  const base = baseExamples(tools, check);
+
+  const suiteQueries = new Map(SUITE_CASES.map((s) => [normalizeQuery(s.query), s.id]));
+  const takenQueries = new Map(base.map((b) => [normalizeQuery(b.query), b.id]));
+  const user = readUserRecords(config.example_files, {
+    tools, checkParams: check, takenIds: new Set(base.map((b) => b.id)), takenQueries, suiteQueries,
+  });
+  if (user.issues.length > 0 && config.on_bad_record === 'fail') {
+    throw new DatasetError(`${user.issues.length} bad record(s) in the example files`, user.issues);
+  }
+
+  const wanted = config.augment_dataset ? Math.max(0, config.target_size - base.length - user.examples.length) : 0;
+  const augmented = augmentExamples(BASE_EXAMPLES, {
+    count: wanted,
+    seed,
+    takenQueries: new Set([...takenQueries.keys(), ...suiteQueries.keys()]),
+    forbiddenCalls: new Set(SUITE_CASES.map((s) => callsKey(s.expected.map((c) => orderParams(c, tools))))),
+    checkParams: check,
+  }).map((ex) => ({ ...ex, calls: ex.calls.map((c) => orderParams(c, tools)) }));
+
+  // Each base example followed by its variants, then the user's records.
+  const pool = [...base.flatMap((b) => [b, ...augmented.filter((a) => a.base_id === b.id)]), ...user.examples];
+  const { train, val } = splitExamples(pool, config.validation_split, seed);
+  const sampled = new Set(shuffle(train, deriveRng(seed, 'train-cases')).slice(0, config.train_cases_sample));
+  const trainCases = train.filter((ex) => sampled.has(ex)).map(toEvalCase);
+  const valCases = val.map(toEvalCase);
+  const suite = SUITE_CASES.map((s) => toEvalCase({ ...s, calls: s.expected.map((c) => orderParams(c, tools)) }));
+  const toRecord = (ex: Example): TextRecord | ChatRecord => (config.format === 'chat' ? toChatRecord(ex) : toTextRecord(ex));
+  const stats = computeStats(train, val, {
+    format: config.format, seed, target_size: config.target_size, validation_split: config.validation_split,
+    skipped: user.issues, cases: { train: trainCases.length, val: valCases.length, suite: suite.length },
+  });
+
+  const result: DatasetResult = {
+    train_path: join(outDir, 'train.jsonl'),
+    val_path: join(outDir, 'val.jsonl'),
+    val_cases_path: join(outDir, 'val_cases.jsonl'),
+    train_cases_path: join(outDir, 'train_cases.jsonl'),
+    suite_cases_path: join(outDir, 'suite_cases.jsonl'),
+    tools_path: join(outDir, 'tools.json'),
+    stats_path: join(outDir, 'stats.json'),
+    stats,
+  };
+  await writeFilesAtomically(
+    new Map([
+      [result.train_path, toJsonl(train.map(toRecord))],
+      [result.val_path, toJsonl(val.map(toRecord))],
+      [result.val_cases_path, toJsonl(valCases)],
+      [result.train_cases_path, toJsonl(trainCases)],
+      [result.suite_cases_path, toJsonl(suite)],
+      [result.tools_path, `${JSON.stringify(tools, null, 2)}\n`],
+      [result.stats_path, `${JSON.stringify(stats, null, 2)}\n`],
+    ]),
+  );
+  return result;
+}

@@ -1,0 +1,58 @@
+// The train/validation split: stratified by category, by whole base_id groups, the same for the same seed.
+import { deriveRng, shuffle } from './prng';
+import type { Example } from './types';
+
+interface Group {
+  key: string;
+  category: string;
+  members: Example[];
+}
+
+function groupByBase(examples: readonly Example[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const ex of examples) {
+    const group = groups.get(ex.base_id);
+    if (group === undefined) groups.set(ex.base_id, { key: ex.base_id, category: ex.category, members: [ex] });
+    else group.members.push(ex);
+  }
+  return [...groups.values()];
+}
+
+// Picks validation groups per category so their size comes closest to fraction × the category's count;
+// a category with a single group stays in train, and every category keeps at least one train group.
+function pickValidation(groups: readonly Group[], fraction: number, seed: number, category: string): Set<string> {
+  const total = groups.reduce((n, g) => n + g.members.length, 0);
+  const target = Math.round(total * fraction);
+  const picked = new Set<string>();
+  if (groups.length < 2 || target === 0) return picked;
+  const order = shuffle(groups, deriveRng(seed, `split:${category}`));
+  let size = 0;
+  for (const g of order) {
+    if (picked.size === groups.length - 1) break;
+    const after = size + g.members.length;
+    if (Math.abs(after - target) < Math.abs(size - target)) {
+      picked.add(g.key);
+      size = after;
+    }
+  }
+  if (picked.size === 0) {
+    const smallest = order.reduce((a, b) => (b.members.length < a.members.length ? b : a));
+    picked.add(smallest.key);
+  }
+  return picked;
+}
+
+// Splits the pool; both sides keep the pool's order. Variants of one base example never straddle the split.
+export function splitExamples(examples: readonly Example[], fraction: number, seed: number): { train: Example[]; val: Example[] } {
+  const groups = groupByBase(examples);
+  const categories = [...new Set(groups.map((g) => g.category))].sort();
+  const valKeys = new Set<string>();
+  for (const category of categories) {
+    const picked = pickValidation(groups.filter((g) => g.category === category), fraction, seed, category);
+    picked.forEach((k) => valKeys.add(k));
+  }
+  return {
+    train: examples.filter((ex) => !valKeys.has(ex.base_id)),
+    val: examples.filter((ex) => valKeys.has(ex.base_id)),
+  };
+}
