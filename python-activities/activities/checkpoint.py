@@ -1,0 +1,102 @@
+"""Atomic training checkpoints (adapter + optimizer + scheduler + RNG + loop state) and resume lookup."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Optional
+
+from .paths import publish_dir, tmp_dir_for
+
+STATE = "trainer_state.json"
+_STEP_RE = re.compile(r"^step-(\d+)$")
+
+
+def rng_state() -> dict[str, Any]:
+    """Every RNG stream training draws from (dropout uses torch's)."""
+    import torch
+
+    st: dict[str, Any] = {"python": random.getstate(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        st["cuda"] = torch.cuda.get_rng_state_all()
+    return st
+
+
+def set_rng_state(st: dict[str, Any]) -> None:
+    """Restore rng_state() output."""
+    import torch
+
+    random.setstate(st["python"])
+    torch.set_rng_state(st["torch"])
+    if "cuda" in st and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(st["cuda"])
+
+
+def save_checkpoint(ckpt_root: Path, step: int, model: Any, optimizer: Any, scheduler: Any,
+                    state: dict[str, Any], keep: int = 2) -> Path:
+    """Write checkpoints/step-N via a temp dir + rename; prune all but the newest `keep`."""
+    import torch
+
+    final = ckpt_root / f"step-{step}"
+    tmp = tmp_dir_for(final)
+    model.save_pretrained(str(tmp / "adapter"))
+    torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
+    torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
+    torch.save(rng_state(), tmp / "rng.pt")
+    (tmp / STATE).write_text(json.dumps(state, indent=1))  # written last: marks the dir complete
+    publish_dir(tmp, final, replace=True)
+    for old in list_checkpoints(ckpt_root)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def list_checkpoints(ckpt_root: Path) -> list[Path]:
+    """Complete checkpoints under ckpt_root, oldest first."""
+    if not ckpt_root.is_dir():
+        return []
+    found = []
+    for d in ckpt_root.iterdir():
+        m = _STEP_RE.match(d.name)
+        if m and (d / STATE).is_file():
+            found.append((int(m.group(1)), d))
+    return [d for _, d in sorted(found)]
+
+
+def step_of(ckpt: Path) -> int:
+    """Optimizer step a checkpoint dir was taken at."""
+    m = _STEP_RE.match(ckpt.name)
+    return int(m.group(1)) if m else -1
+
+
+def find_resume(ckpt_root: Path, heartbeat_details: list[Any]) -> Optional[Path]:
+    """The checkpoint to resume from: the one named in the last heartbeat, or a newer complete one on disk."""
+    named: Optional[Path] = None
+    for d in reversed(heartbeat_details or []):
+        path = d.get("checkpoint") if isinstance(d, dict) else None
+        if path:
+            p = Path(path)
+            if p.parent.resolve() == ckpt_root.resolve() and (p / STATE).is_file():
+                named = p
+            break
+    on_disk = list_checkpoints(ckpt_root)
+    newest = on_disk[-1] if on_disk else None
+    if named is None or (newest is not None and step_of(newest) > step_of(named)):
+        return newest
+    return named
+
+
+def load_checkpoint(ckpt: Path, model: Any, optimizer: Any, scheduler: Any) -> dict[str, Any]:
+    """Restore adapter weights, optimizer, scheduler and RNG; returns the saved loop state."""
+    import torch
+    from peft.utils import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    weights = load_file(str(ckpt / "adapter" / "adapter_model.safetensors"))
+    set_peft_model_state_dict(model, weights)
+    optimizer.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=False))
+    scheduler.load_state_dict(torch.load(ckpt / "scheduler.pt", weights_only=False))
+    set_rng_state(torch.load(ckpt / "rng.pt", weights_only=False))
+    return json.loads((ckpt / STATE).read_text())

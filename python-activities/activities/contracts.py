@@ -1,0 +1,180 @@
+"""Typed inputs and outputs of every activity on task queue `tooltune-gpu`.
+
+Wire format: snake_case JSON objects (temporalio's default converter maps these dataclasses
+field by field). The same shapes are declared in specs/activity-contracts.schema.json and
+tests/test_contracts.py keeps the two in step. Fields with a default are optional on the wire.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+TASK_QUEUE = "tooltune-gpu"
+
+ModelSource = Literal["hub", "tiny", "gguf"]
+TorchDtype = Literal["auto", "float32", "bfloat16", "float16"]
+RecordFormat = Literal["text", "chat"]
+Device = Literal["cpu", "cuda"]
+
+
+@dataclass
+class TinyModelConfig:
+    """Shape of the offline tiny Phi3ForCausalLM (Phi-4's architecture) built for tests/CI."""
+
+    hidden_size: int = 128
+    num_hidden_layers: int = 2
+    num_attention_heads: int = 4
+    intermediate_size: int = 256
+    vocab_size: int = 512
+    max_position_embeddings: int = 512
+    seed: int = 0
+
+
+@dataclass
+class ModelConfig:
+    """Which base model to load and how."""
+
+    model_name: str
+    source: ModelSource = "hub"
+    revision: Optional[str] = None
+    load_in_4bit: bool = False
+    allow_cpu_fallback: bool = False
+    trust_remote_code: bool = False
+    torch_dtype: TorchDtype = "auto"
+    gguf_file: Optional[str] = None
+    tiny: Optional[TinyModelConfig] = None
+
+
+@dataclass
+class LoraConfig:
+    """LoRA adapter shape; target modules are leaf names or ['all-linear']."""
+
+    lora_r: int = 32
+    lora_alpha: int = 64
+    lora_dropout: float = 0.05
+    lora_target_modules: list[str] = field(default_factory=lambda: ["all-linear"])
+    modules_to_save: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TrainingConfig:
+    """Optimiser, schedule, evaluation and checkpoint settings (guide's field names)."""
+
+    learning_rate: float = 5e-5
+    num_train_epochs: float = 5.0
+    per_device_train_batch_size: int = 4
+    gradient_accumulation_steps: int = 4
+    max_seq_length: int = 1024
+    weight_decay: float = 0.01
+    early_stopping_patience: int = 3
+    validation_frequency: int = 100
+    warmup_ratio: float = 0.0
+    lr_scheduler_type: Literal["linear", "cosine", "constant", "constant_with_warmup"] = "linear"
+    seed: int = 42
+    max_steps: Optional[int] = None
+    save_steps: int = 50
+    merge_adapter: bool = False
+    gradient_checkpointing: bool = False
+    max_grad_norm: float = 1.0
+
+
+@dataclass
+class PreflightInput:
+    """preflight_model: resolve the model and check the LoRA targets before any training."""
+
+    run_dir: str
+    model: ModelConfig
+    lora: LoraConfig
+    tokenizer_corpus_paths: list[str] = field(default_factory=list)
+    cache_dir: Optional[str] = None
+
+
+@dataclass
+class PreflightOutput:
+    """What later stages need to load the model, plus sizes for the report."""
+
+    model_path: str
+    architecture: str
+    model_type: str
+    num_parameters: int
+    trainable_parameters: int
+    linear_module_names: list[str]
+    target_modules: list[str]
+    memory_estimate_bytes: int
+    device: Device
+    load_in_4bit: bool
+    vocab_size: int
+
+
+@dataclass
+class FinetuneInput:
+    """finetune: LoRA/QLoRA training of model_path on train_path, evaluated on val_path."""
+
+    run_dir: str
+    attempt_dir: str
+    model_path: str
+    model: ModelConfig
+    lora: LoraConfig
+    training: TrainingConfig
+    train_path: str
+    val_path: str
+    record_format: RecordFormat = "text"
+
+
+@dataclass
+class FinetuneOutput:
+    """Where the best adapter and metrics landed, and the headline numbers."""
+
+    adapter_dir: str
+    merged_dir: Optional[str]
+    metrics_path: str
+    log_path: str
+    optimizer_steps: int
+    best_step: int
+    best_checkpoint: Optional[str]
+    eval_loss: float
+    eval_perplexity: float
+    train_loss: float
+    epochs_done: float
+    resumed_from_step: int
+    truncated_examples: int
+    tokens_per_second: float
+    wall_time_s: float
+    stopped_early: bool
+
+
+@dataclass
+class FinetuneHeartbeat:
+    """Heartbeat details of finetune; the checkpoint path is what a retry resumes from."""
+
+    step: int
+    epoch: float
+    loss: Optional[float] = None
+    eval_loss: Optional[float] = None
+    checkpoint: Optional[str] = None
+
+
+@dataclass
+class PredictInput:
+    """predict: generate completions for each case with the base model (+ optional adapter)."""
+
+    run_dir: str
+    model_path: str
+    model: ModelConfig
+    cases_path: str
+    out_path: str
+    adapter_dir: Optional[str] = None
+    max_new_tokens: int = 128
+    temperature: float = 0.0
+    batch_size: int = 8
+    record_format: RecordFormat = "text"
+
+
+@dataclass
+class PredictOutput:
+    """Where the predictions JSONL ({id, output, latency_ms}) was written."""
+
+    predictions_path: str
+    count: int
+    mean_latency_ms: float

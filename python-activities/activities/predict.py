@@ -1,0 +1,132 @@
+"""Stage predict: batched generation (left padding) for each case, with or without the LoRA adapter."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from temporalio import activity
+
+from .contracts import PredictInput, PredictOutput
+from .errors import InvalidSpec, ModelNotFound
+from .formatting import case_prompt
+from .heartbeat import Heartbeater, beat, cancelled
+from .modelio import load_model, load_tokenizer, resolve_device
+from .paths import atomic_write_jsonl, inside, read_jsonl, require_run_dir
+
+END = "</tool_use>"
+START = "<tool_use>"
+
+
+def after_last_block(text: str) -> str | None:
+    """Text after the last </tool_use>, or None when no block has closed yet."""
+    i = text.rfind(END)
+    return None if i < 0 else text[i + len(END):]
+
+
+def ran_past_blocks(text: str) -> bool:
+    """True once the output has moved on from tool calls: a line or 32+ chars after the last block
+    that do not open another <tool_use>. Lets base models that never emit EOS stop early."""
+    rest = after_last_block(text)
+    if rest is None:
+        return False
+    rest = rest.lstrip()
+    if not rest or rest.startswith(START) or START.startswith(rest):
+        return False
+    return "\n" in rest or len(rest) >= 32
+
+
+class ToolUseStop:
+    """StoppingCriteria: per row, stop when ran_past_blocks() on the generated tail."""
+
+    def __init__(self, tokenizer: Any, prompt_len: int) -> None:
+        self.tok, self.prompt_len = tokenizer, prompt_len
+
+    def __call__(self, input_ids: Any, scores: Any, **kw: Any) -> Any:
+        import torch
+
+        tails = self.tok.batch_decode(input_ids[:, self.prompt_len:][:, -48:], skip_special_tokens=True)
+        return torch.tensor([ran_past_blocks(t) for t in tails], dtype=torch.bool, device=input_ids.device)
+
+
+def trim(text: str) -> str:
+    """Cut whatever follows the last tool block once generation had moved past it."""
+    if ran_past_blocks(text):
+        return text[: text.rfind(END) + len(END)]
+    return text
+
+
+def load_for_predict(inp: PredictInput, device: str, use_4bit: bool) -> tuple[Any, Any]:
+    """(model, tokenizer) with the adapter applied (merged in memory unless 4-bit)."""
+    tok = load_tokenizer(inp.model_path, inp.model, padding_side="left")
+    model = load_model(inp.model_path, inp.model, device, use_4bit)
+    if inp.adapter_dir:
+        if not os.path.isfile(os.path.join(inp.adapter_dir, "adapter_config.json")):
+            raise ModelNotFound(f"adapter not found: {inp.adapter_dir}", {"adapter_dir": inp.adapter_dir})
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, inp.adapter_dir)
+        if not use_4bit:
+            model = model.merge_and_unload()
+    model.eval()
+    return model, tok
+
+
+def generate_batch(model: Any, tok: Any, prompts: list[str], inp: PredictInput) -> list[str]:
+    """Greedy (or sampled when temperature > 0) completions of one left-padded batch."""
+    import torch
+    from transformers import StoppingCriteriaList
+
+    enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=(inp.record_format == "text"))
+    enc = {k: v.to(model.device) for k, v in enc.items()}
+    plen = enc["input_ids"].shape[1]
+    kw: dict[str, Any] = {"max_new_tokens": inp.max_new_tokens, "pad_token_id": tok.pad_token_id,
+                          "eos_token_id": tok.eos_token_id, "stopping_criteria": StoppingCriteriaList([ToolUseStop(tok, plen)])}
+    if inp.temperature > 0:
+        kw.update(do_sample=True, temperature=inp.temperature, top_p=1.0, top_k=0)
+    else:
+        kw.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+    with torch.no_grad():
+        out = model.generate(**enc, **kw)
+    return [trim(t) for t in tok.batch_decode(out[:, plen:], skip_special_tokens=True)]
+
+
+def run_predict(inp: PredictInput) -> PredictOutput:
+    """Predict logic without the activity wrapper."""
+    import torch
+
+    require_run_dir(inp.run_dir)
+    out_path: Path = inside(inp.run_dir, inp.out_path, "out_path")
+    if inp.batch_size < 1 or inp.max_new_tokens < 1 or inp.record_format not in ("text", "chat"):
+        raise InvalidSpec("batch_size and max_new_tokens must be >= 1, record_format text|chat",
+                          {"batch_size": inp.batch_size, "max_new_tokens": inp.max_new_tokens})
+    cases = read_jsonl(inp.cases_path, "cases_path")
+    device, use_4bit = resolve_device(inp.model)
+    progress = {"done": 0, "total": len(cases)}
+    rows: list[dict[str, Any]] = []
+    with Heartbeater(lambda: dict(progress)):
+        model, tok = load_for_predict(inp, device, use_4bit)
+        torch.manual_seed(0)
+        for i in range(0, len(cases), inp.batch_size):
+            if cancelled():
+                from temporalio.exceptions import CancelledError
+
+                raise CancelledError("predict cancelled")
+            batch = cases[i:i + inp.batch_size]
+            t0 = time.perf_counter()
+            texts = generate_batch(model, tok, [case_prompt(tok, c, inp.record_format) for c in batch], inp)
+            per_case = (time.perf_counter() - t0) * 1000 / len(batch)
+            rows += [{"id": c.get("id"), "output": t, "latency_ms": round(per_case, 3)} for c, t in zip(batch, texts)]
+            progress["done"] = len(rows)
+            beat(dict(progress))
+    atomic_write_jsonl(out_path, rows)
+    mean = sum(r["latency_ms"] for r in rows) / len(rows) if rows else 0.0
+    return PredictOutput(predictions_path=str(out_path), count=len(rows), mean_latency_ms=mean)
+
+
+@activity.defn(name="predict")
+def predict(inp: PredictInput) -> PredictOutput:
+    """Activity: write {id, output, latency_ms} JSONL for the cases (latency = batch time / batch size)."""
+    return run_predict(inp)
