@@ -9,7 +9,8 @@ from .contracts import ModelConfig
 from .errors import GpuUnavailable, ModelNotFound
 
 _NOT_FOUND_HINTS = ("is not a local folder", "not a valid model identifier", "does not appear to have a file",
-                    "repository not found", "revision not found", "no such file", "gated repo")
+                    "repository not found", "revision not found", "no such file", "gated repo",
+                    "repo id must be in the form")
 
 
 def cuda_available() -> bool:
@@ -68,6 +69,8 @@ def wrap_not_found(err: Exception, name: str) -> Exception:
         isinstance(err, (OSError, ValueError)) and any(h in text for h in _NOT_FOUND_HINTS)
     ):
         return ModelNotFound(f"model {name!r} not found or not accessible: {kind}", {"model": name, "error": kind})
+    if os.environ.get("HF_HUB_OFFLINE") == "1" and "couldn't connect" in text:
+        return ModelNotFound(f"model {name!r} is not in the local cache and HF_HUB_OFFLINE=1", {"model": name})
     return err
 
 

@@ -18,6 +18,8 @@ from typing import Any, Callable, Optional
 from .contracts import TrainingConfig
 from .data import IGNORE, Encoded, collate, micro_batches
 
+MIN_DELTA = 1e-4  # an eval counts as an improvement only if it beats the best by more than this
+
 
 @dataclass
 class LoopState:
@@ -115,7 +117,7 @@ class Trainer:
         st.last_eval_step = st.step
         ppl = math.exp(min(loss, 50.0))
         st.eval_curve.append({"step": st.step, "epoch": round(st.step / self.per_epoch, 4), "eval_loss": loss, "eval_perplexity": ppl})
-        if st.best_eval_loss is None or loss < st.best_eval_loss:
+        if st.best_eval_loss is None or loss < st.best_eval_loss - MIN_DELTA:
             st.best_eval_loss, st.best_step, st.bad_evals = loss, st.step, 0
             self.hooks.save_best(st)
         else:

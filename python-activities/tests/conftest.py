@@ -1,0 +1,51 @@
+"""Shared fixtures: a generated MCP dataset and the tiny Phi-3 model built once per session."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach a model hub
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from activities.contracts import (  # noqa: E402
+    LoraConfig, ModelConfig, PreflightInput, TinyModelConfig, TrainingConfig,
+)
+from activities.preflight import run_preflight  # noqa: E402
+from fixture_data import write_dataset  # noqa: E402
+
+# Settings that make the random tiny model learn the tool-calling task in seconds on CPU.
+TINY = TinyModelConfig(hidden_size=128, num_hidden_layers=2, num_attention_heads=4, intermediate_size=256,
+                       vocab_size=512, max_position_embeddings=512, seed=0)
+TINY_LORA = LoraConfig(lora_r=32, lora_alpha=64, lora_dropout=0.05, lora_target_modules=["all-linear"],
+                       modules_to_save=["lm_head", "embed_tokens"])
+TINY_TRAINING = TrainingConfig(learning_rate=3e-3, num_train_epochs=20, per_device_train_batch_size=8,
+                               gradient_accumulation_steps=1, max_seq_length=128, weight_decay=0.0,
+                               early_stopping_patience=3, validation_frequency=20, warmup_ratio=0.05,
+                               lr_scheduler_type="linear", seed=42, save_steps=50)
+
+
+def tiny_model_config() -> ModelConfig:
+    """ModelConfig for the offline tiny model."""
+    return ModelConfig(model_name="tiny-phi3", source="tiny", tiny=TINY)
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """train/val/cases JSONL (text format) of ~77/19 records."""
+    return write_dataset(tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory, dataset: dict[str, str]) -> dict[str, str]:
+    """A run dir with the tiny model built by preflight; returns paths."""
+    run_dir = tmp_path_factory.mktemp("run")
+    out = run_preflight(PreflightInput(run_dir=str(run_dir), model=tiny_model_config(), lora=TINY_LORA,
+                                       tokenizer_corpus_paths=[dataset["train"], dataset["val"]]))
+    return {"run_dir": str(run_dir), "model_path": out.model_path, **dataset}

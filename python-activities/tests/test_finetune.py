@@ -1,0 +1,116 @@
+"""finetune on the tiny model: outputs, early stopping, OOM typing, cancellation + resume, containment."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from conftest import TINY_LORA, TINY_TRAINING, tiny_model_config
+from temporalio.exceptions import CancelledError
+from temporalio.testing import ActivityEnvironment
+
+from activities.contracts import FinetuneInput, PredictInput
+from activities.errors import InvalidSpec, OutOfMemory
+from activities.finetune import FAKE_OOM_ENV, finetune, run_finetune
+from activities.predict import run_predict
+
+QUICK = replace(TINY_TRAINING, num_train_epochs=3, validation_frequency=5, save_steps=4, early_stopping_patience=0)
+
+
+def _inp(tiny_run, attempt: str, training=QUICK, **kw) -> FinetuneInput:
+    return FinetuneInput(run_dir=tiny_run["run_dir"], attempt_dir=os.path.join(tiny_run["run_dir"], attempt),
+                         model_path=tiny_run["model_path"], model=tiny_model_config(), lora=TINY_LORA,
+                         training=training, train_path=tiny_run["train"], val_path=tiny_run["val"], **kw)
+
+
+@pytest.fixture(scope="module")
+def reference(tiny_run):
+    """An uninterrupted QUICK run (merge on) the other tests compare with."""
+    return run_finetune(_inp(tiny_run, "ref", training=replace(QUICK, merge_adapter=True)))
+
+
+def test_outputs_adapter_metrics_merged(tiny_run, reference):
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    out = reference
+    assert out.optimizer_steps == 30 and out.epochs_done == 3.0 and not out.stopped_early
+    assert out.eval_loss > 0 and out.eval_perplexity == pytest.approx(2.718281828 ** out.eval_loss, rel=1e-6)
+    assert out.tokens_per_second > 0 and out.truncated_examples == 0 and out.resumed_from_step == 0
+    for f in ("adapter_config.json", "adapter_model.safetensors"):
+        assert (Path(out.adapter_dir) / f).is_file()
+    base = AutoModelForCausalLM.from_pretrained(tiny_run["model_path"])
+    PeftModel.from_pretrained(base, out.adapter_dir)  # loads as it is
+    assert out.merged_dir and (Path(out.merged_dir) / "config.json").is_file()
+    AutoModelForCausalLM.from_pretrained(out.merged_dir)
+    m = json.loads(Path(out.metrics_path).read_text())
+    for k in ("train_loss_curve", "eval_loss", "eval_perplexity", "best_step", "epochs_done", "tokens_per_second",
+              "wall_time_s", "truncated_examples", "optimizer_steps"):
+        assert k in m
+    assert len(m["train_loss_curve"]) == 30 and m["best_step"] == out.best_step
+    assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
+    assert "eval step=" in Path(out.log_path).read_text()
+
+
+def test_early_stopping_stops(tiny_run):
+    cfg = replace(QUICK, learning_rate=1e-9, num_train_epochs=10, validation_frequency=2, early_stopping_patience=2)
+    out = run_finetune(_inp(tiny_run, "early", training=cfg))
+    assert out.stopped_early and out.optimizer_steps == 6 and out.best_step == 2  # evals at 2, 4, 6
+
+
+def test_truncation_counted(tiny_run):
+    out = run_finetune(_inp(tiny_run, "trunc", training=replace(QUICK, max_seq_length=24, max_steps=2)))
+    assert out.truncated_examples > 0 and out.optimizer_steps == 2
+
+
+def test_fake_oom_is_typed(tiny_run, monkeypatch):
+    monkeypatch.setenv(FAKE_OOM_ENV, "4")
+    with pytest.raises(OutOfMemory) as e:
+        run_finetune(_inp(tiny_run, "oom"))
+    assert e.value.non_retryable and e.value.type == "OutOfMemory"
+    assert e.value.details[0] == {"per_device_train_batch_size": 8, "gradient_accumulation_steps": 1, "max_seq_length": 128}
+    run_finetune(_inp(tiny_run, "oom-ok", training=replace(QUICK, per_device_train_batch_size=4, max_steps=1)))
+
+
+def test_cancel_then_resume_matches_uninterrupted(tiny_run, reference):
+    beats: list[dict] = []
+    env = ActivityEnvironment()
+    cancelled_at: list[float] = []
+
+    def on_heartbeat(*details):
+        beats.append(details[0])
+        if details[0].get("checkpoint") and not cancelled_at:
+            cancelled_at.append(time.monotonic())
+            env.cancel()
+
+    env.on_heartbeat = on_heartbeat
+    with pytest.raises(CancelledError):
+        env.run(finetune, _inp(tiny_run, "resume"))
+    assert time.monotonic() - cancelled_at[0] < 5
+    assert set(beats[-1]) == {"step", "epoch", "loss", "eval_loss", "checkpoint"}
+    ckpt = Path(beats[-1]["checkpoint"])
+    assert ckpt.is_dir() and (ckpt / "trainer_state.json").is_file()  # kept after cancellation
+    env2 = ActivityEnvironment()
+    env2.info = replace(env2.info, attempt=2, heartbeat_details=[beats[-1]])
+    out = env2.run(finetune, _inp(tiny_run, "resume"))
+    assert out.resumed_from_step == 4
+    assert out.optimizer_steps == reference.optimizer_steps
+    assert out.eval_loss == pytest.approx(reference.eval_loss, abs=1e-4)
+
+
+def test_output_paths_must_stay_inside_run_dir(tiny_run, tmp_path):
+    with pytest.raises(InvalidSpec):
+        run_finetune(_inp(tiny_run, str(tmp_path / "elsewhere")))
+    with pytest.raises(InvalidSpec):
+        run_finetune(_inp(tiny_run, "../escape"))
+    link = Path(tiny_run["run_dir"]) / "link-out"
+    link.symlink_to(tmp_path)
+    with pytest.raises(InvalidSpec):
+        run_finetune(_inp(tiny_run, "link-out/attempt"))
+    with pytest.raises(InvalidSpec):
+        run_predict(PredictInput(run_dir=tiny_run["run_dir"], model_path=tiny_run["model_path"], model=tiny_model_config(),
+                                 cases_path=tiny_run["cases"], out_path=str(tmp_path / "preds.jsonl")))

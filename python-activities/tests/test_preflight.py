@@ -1,0 +1,74 @@
+"""preflight_model: module listing, target checks, device/4-bit rules, missing models."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from conftest import TINY_LORA, tiny_model_config
+
+from activities.contracts import LoraConfig, ModelConfig, PreflightInput
+from activities.errors import GpuUnavailable, InvalidSpec, ModelNotFound, TargetModulesNotFound
+from activities.modelio import cuda_available
+from activities.preflight import run_preflight
+
+GUIDE_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+
+
+def _inp(tiny_run, lora=TINY_LORA, model=None) -> PreflightInput:
+    return PreflightInput(run_dir=tiny_run["run_dir"], model=model or tiny_model_config(), lora=lora,
+                          tokenizer_corpus_paths=[tiny_run["train"], tiny_run["val"]])
+
+
+def test_tiny_lists_phi3_linear_modules(tiny_run):
+    out = run_preflight(_inp(tiny_run))
+    assert out.architecture == "Phi3ForCausalLM" and out.model_type == "phi3"
+    assert {"qkv_proj", "o_proj", "gate_up_proj", "down_proj"} <= set(out.linear_module_names)
+    assert out.model_path == tiny_run["model_path"] and out.model_path.startswith(tiny_run["run_dir"])
+    assert out.target_modules == ["down_proj", "gate_up_proj", "o_proj", "qkv_proj"]  # all-linear minus lm_head
+    assert 0 < out.trainable_parameters < out.num_parameters
+    assert out.memory_estimate_bytes > 0 and out.device in ("cpu", "cuda") and out.vocab_size > 256
+
+
+def test_guide_target_list_fails_naming_existing_modules(tiny_run):
+    with pytest.raises(TargetModulesNotFound) as e:
+        run_preflight(_inp(tiny_run, lora=LoraConfig(lora_target_modules=GUIDE_TARGETS)))
+    err = e.value
+    assert err.non_retryable and err.type == "TargetModulesNotFound"
+    details = err.details[0]
+    assert set(details["missing"]) == {"q_proj", "k_proj", "v_proj", "gate_proj", "up_proj"}
+    assert "qkv_proj" in details["available"] and "qkv_proj" in str(err)
+
+
+def test_explicit_phi3_targets_accepted_and_counted(tiny_run):
+    out = run_preflight(_inp(tiny_run, lora=LoraConfig(lora_r=8, lora_target_modules=["qkv_proj", "o_proj"])))
+    assert out.target_modules == ["o_proj", "qkv_proj"]
+    h, layers = 128, 2
+    assert out.trainable_parameters == layers * 8 * ((h + 3 * h) + (h + h))  # r*(in+out) per module
+
+
+def test_unknown_modules_to_save_fails(tiny_run):
+    with pytest.raises(TargetModulesNotFound):
+        run_preflight(_inp(tiny_run, lora=LoraConfig(modules_to_save=["wte"])))
+
+
+@pytest.mark.skipif(cuda_available(), reason="checks the no-GPU rule")
+def test_4bit_without_gpu(tiny_run):
+    with pytest.raises(GpuUnavailable) as e:
+        run_preflight(_inp(tiny_run, model=replace(tiny_model_config(), load_in_4bit=True)))
+    assert e.value.non_retryable
+    out = run_preflight(_inp(tiny_run, model=replace(tiny_model_config(), load_in_4bit=True, allow_cpu_fallback=True)))
+    assert out.load_in_4bit is False and out.device == "cpu"
+
+
+def test_missing_models(tiny_run, tmp_path):
+    with pytest.raises(ModelNotFound):
+        run_preflight(_inp(tiny_run, model=ModelConfig(model_name="g", source="gguf", gguf_file=str(tmp_path / "no.gguf"))))
+    for name in (str(tmp_path / "missing-model"), "nonexistent-org/nonexistent-model"):  # HF_HUB_OFFLINE=1
+        with pytest.raises(ModelNotFound):
+            run_preflight(_inp(tiny_run, model=ModelConfig(model_name=name, source="hub")))
+
+
+def test_relative_run_dir_refused(tiny_run):
+    with pytest.raises(InvalidSpec):
+        run_preflight(replace(_inp(tiny_run), run_dir="relative/run"))
