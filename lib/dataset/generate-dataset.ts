@@ -15,7 +15,9 @@ import { SUITE_CASES } from './suite-cases';
 import type { ChatRecord, Example, TextRecord } from './types';
 import { toJsonl, writeFilesAtomically } from './write-files';
 
+// Re-exported so callers (CLI, activity) import the stage's whole surface from one module.
 export { DatasetError, type DatasetIssue } from './dataset-error';
+// The shape of stats.json, re-exported for the same reason.
 export type { DatasetStats } from './stats';
 
 // The dataset section of a spec, as the stage uses it (paths already resolved and checked by the caller).

@@ -61,6 +61,9 @@ function checkLine(raw: string, defaultId: string, ctx: UserRecordContext, probl
   });
   const id = rec.id ?? `user-${defaultId}`;
   if (ctx.takenIds.has(id)) problems.push(`duplicate id "${id}"`);
+  else if (/-aug-\d+$/.test(id) && ctx.takenIds.has(id.replace(/-aug-\d+$/, ''))) {
+    problems.push(`id "${id}" is reserved for augmented variants`);
+  }
   const key = normalizeQuery(rec.query);
   const suiteId = ctx.suiteQueries.get(key);
   const sameAs = ctx.takenQueries.get(key);

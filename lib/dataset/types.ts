@@ -3,9 +3,12 @@ import type { JsonValue, ToolCall } from '../tool-call/syntax';
 
 // The guide's eight categories; user records may bring other names (a custom tool's name).
 export const CATEGORIES = ['read', 'write', 'edit', 'bash', 'grep', 'glob', 'multi-step', 'claude-flow'] as const;
+// One of the guide's categories.
 export type Category = (typeof CATEGORIES)[number];
 
+// How hard an example is for the model; the guide labels every example with one.
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+// One of DIFFICULTIES.
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
 // A hand-written example: a request, the assistant's one-sentence reply, and the calls it makes, in order.

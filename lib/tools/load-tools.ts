@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkToolDefinition, type ToolDefinition } from './tool-definition';
 
+// Re-exported so users of the loader get the definition types from the same module.
 export type { InputSchema, ToolDefinition } from './tool-definition';
 
 const DEFINITIONS_DIR = fileURLToPath(new URL('./definitions/', import.meta.url));
