@@ -26,7 +26,7 @@ class TinyModelConfig:
     num_hidden_layers: int = 2
     num_attention_heads: int = 4
     intermediate_size: int = 256
-    vocab_size: int = 512
+    vocab_size: int = 1024
     max_position_embeddings: int = 512
     seed: int = 0
 
@@ -51,7 +51,7 @@ class LoraConfig:
     """LoRA adapter shape; target modules are leaf names or ['all-linear']."""
 
     lora_r: int = 32
-    lora_alpha: int = 64
+    lora_alpha: float = 64
     lora_dropout: float = 0.05
     lora_target_modules: list[str] = field(default_factory=lambda: ["all-linear"])
     modules_to_save: list[str] = field(default_factory=list)
@@ -69,7 +69,7 @@ class TrainingConfig:
     weight_decay: float = 0.01
     early_stopping_patience: int = 3
     validation_frequency: int = 100
-    warmup_ratio: float = 0.0
+    warmup_ratio: float = 0.03
     lr_scheduler_type: Literal["linear", "cosine", "constant", "constant_with_warmup"] = "linear"
     seed: int = 42
     max_steps: Optional[int] = None
@@ -133,9 +133,9 @@ class FinetuneOutput:
     optimizer_steps: int
     best_step: int
     best_checkpoint: Optional[str]
-    eval_loss: float
-    eval_perplexity: float
-    train_loss: float
+    eval_loss: Optional[float]
+    eval_perplexity: Optional[float]
+    train_loss: Optional[float]
     epochs_done: float
     resumed_from_step: int
     truncated_examples: int
@@ -150,9 +150,9 @@ class FinetuneHeartbeat:
 
     step: int
     epoch: float
-    loss: Optional[float] = None
-    eval_loss: Optional[float] = None
-    checkpoint: Optional[str] = None
+    loss: Optional[float]
+    eval_loss: Optional[float]
+    checkpoint: Optional[str]
 
 
 @dataclass

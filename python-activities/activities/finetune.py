@@ -149,8 +149,8 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
 
     def on_micro(s: LoopState) -> None:
         hb.update(step=s.step, epoch=round(s.step / per_epoch, 4),
-                  loss=s.train_curve[-1]["loss"] if s.train_curve else None,
-                  eval_loss=s.eval_curve[-1]["eval_loss"] if s.eval_curve else None)
+                  loss=outputs.finite(s.train_curve[-1]["loss"]) if s.train_curve else None,
+                  eval_loss=outputs.finite(s.eval_curve[-1]["eval_loss"]) if s.eval_curve else None)
         beat(dict(hb))
 
     def save_checkpoint(s: LoopState) -> None:
@@ -180,7 +180,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     wall = time.time() - t_start
     doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total)
     atomic_write_json(attempt / "metrics.json", doc)
-    log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']:.4f} early={st.stopped_early} tok/s={tps:.0f}")
+    log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']} early={st.stopped_early} tok/s={tps:.0f}")
     return FinetuneOutput(
         adapter_dir=str(adapter_dir), merged_dir=merged_dir, metrics_path=str(attempt / "metrics.json"),
         log_path=str(attempt / "training.log"), optimizer_steps=st.step, best_step=st.best_step,

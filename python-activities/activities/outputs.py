@@ -71,6 +71,19 @@ def merge(model: Any, tokenizer: Any, final: Path, base_loader: Optional[Any] = 
     return publish_dir(tmp, final, replace=True)
 
 
+def finite(x: Any) -> Any:
+    """JSON-safe copy: NaN/inf floats (a diverged run) become None, recursively."""
+    import math
+
+    if isinstance(x, float):
+        return x if math.isfinite(x) else None
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [finite(v) for v in x]
+    return x
+
+
 def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, wall: float,
             resumed_from: int, total: int) -> dict[str, Any]:
     """The metrics.json document."""
@@ -78,7 +91,7 @@ def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, w
 
     best = st.best_eval_loss if st.best_eval_loss is not None else float("nan")
     tail = st.train_curve[-per_epoch:] if st.train_curve else []
-    return {
+    return finite({
         "train_loss_curve": st.train_curve,
         "eval_curve": st.eval_curve,
         "eval_loss": best,
@@ -94,4 +107,4 @@ def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, w
         "tokens_per_second": tokens_per_second,
         "wall_time_s": wall,
         "training_completed": True,
-    }
+    })

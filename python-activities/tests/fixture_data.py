@@ -77,14 +77,21 @@ def to_chat(rec: dict[str, Any]) -> dict[str, Any]:
                                                           {"role": "assistant", "content": lead, "tool_calls": calls}]}
 
 
-def write_dataset(root: Path, n_per_template: int = 4, seed: int = 7, fmt: str = "text") -> dict[str, str]:
-    """Write train/val jsonl and val_cases.jsonl (80/20 split by record) under root."""
+def write_dataset(root: Path, n_per_template: int = 4, seed: int = 7, fmt: str = "text",
+                  group_split: bool = False) -> dict[str, str]:
+    """Write train/val jsonl and val_cases.jsonl under root: an 80/20 split by record, or with
+    group_split by phrasing template (val phrasings never seen in training: the harder test)."""
     root.mkdir(parents=True, exist_ok=True)
     recs = make_records(n_per_template, seed)
     rng = random.Random(seed + 1)
     rng.shuffle(recs)
-    n_val = max(1, len(recs) // 5)
-    val, train = recs[:n_val], recs[n_val:]
+    if group_split:
+        val_groups = {f"{kind}-{len(tpls) - 1}" for kind, tpls in VERBS.items()}  # last template of each tool
+        val = [r for r in recs if r["base_id"] in val_groups]
+        train = [r for r in recs if r["base_id"] not in val_groups]
+    else:
+        n_val = max(1, len(recs) // 5)
+        val, train = recs[:n_val], recs[n_val:]
     keys = ["id", "base_id", "text", "prompt", "completion", "tool_name", "category", "difficulty"]
     conv = (lambda r: {k: r[k] for k in keys}) if fmt == "text" else to_chat
     paths = {}
