@@ -1,0 +1,5 @@
+// Every TypeScript activity, as worker.ts registers them: one module per stage.
+export { prepareRun } from './spec';
+export { generateDataset } from './dataset';
+export { scorePredictions } from './score';
+export { writeReport } from './report';

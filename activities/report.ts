@@ -1,0 +1,65 @@
+// Stage "report": the run's summary as JSON and as a Markdown page a person reads.
+import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
+import { resolveInside } from '../lib/paths';
+import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
+
+const METRICS: [keyof ScoreMetrics, string][] = [
+  ['tool_accuracy', 'Tool accuracy'],
+  ['param_accuracy', 'Parameter accuracy'],
+  ['tool_detection', 'Tool detection'],
+  ['tool_parsing', 'Tool parsing'],
+  ['schema_validity', 'Schema validity'],
+];
+
+// Formats a fraction as a percentage with one decimal.
+function pct(value: unknown): string {
+  return typeof value === 'number' ? `${(value * 100).toFixed(1)} %` : '—';
+}
+
+// Renders the summary as Markdown: outcome, the guide's before/after table, attempts and stages.
+export function renderReport(summary: Record<string, unknown>): string {
+  const s = summary as {
+    spec?: string; model?: string; status?: string; reason?: string; workflowId?: string; runDir?: string;
+    metrics?: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics };
+    thresholds?: Record<string, number>;
+    attempts?: { attempt: number; branch: string; status: string; overrides: Record<string, number>; metrics?: ScoreMetrics; train_metrics?: ScoreMetrics }[];
+    stages?: { name: string; status: string; attempts: number; durationMs: number; detail?: string }[];
+  };
+  const lines = [
+    `# tooltune run ${s.workflowId ?? ''}`,
+    '',
+    `- spec: ${s.spec ?? '?'}; model: ${s.model ?? '?'}`,
+    `- status: **${s.status ?? '?'}**${s.reason ? ` (${s.reason})` : ''}`,
+    `- run folder: ${s.runDir ?? '?'}`,
+    '',
+    '## Baseline against fine-tuned (validation cases)',
+    '',
+    '| Metric | Threshold | Baseline | Fine-tuned | Change |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const [key, label] of METRICS) {
+    const before = s.metrics?.baseline?.[key];
+    const after = s.metrics?.finetuned?.[key];
+    const change = typeof before === 'number' && typeof after === 'number' ? `${after >= before ? '+' : ''}${((after - before) * 100).toFixed(1)} pts` : '—';
+    lines.push(`| ${label} | ${s.thresholds?.[key] !== undefined ? pct(s.thresholds[key]) : '—'} | ${pct(before)} | ${pct(after)} | ${change} |`);
+  }
+  lines.push('', '## Attempts', '', '| # | Branch | Changes | Status | Tool acc. (val) | Tool acc. (train sample) |', '| --- | --- | --- | --- | --- | --- |');
+  for (const a of s.attempts ?? []) {
+    const changes = Object.entries(a.overrides).map(([k, v]) => `${k}=${v}`).join(', ') || '—';
+    lines.push(`| ${a.attempt} | ${a.branch} | ${changes} | ${a.status} | ${pct(a.metrics?.tool_accuracy)} | ${pct(a.train_metrics?.tool_accuracy)} |`);
+  }
+  lines.push('', '## Stages', '', '| Stage | Status | Calls | Time | Note |', '| --- | --- | --- | --- | --- |');
+  for (const st of s.stages ?? []) {
+    lines.push(`| ${st.name} | ${st.status} | ${st.attempts} | ${(st.durationMs / 1000).toFixed(1)} s | ${(st.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// Writes summary.json and report.md into the run folder.
+export async function writeReport(input: ReportInput): Promise<ReportOutput> {
+  const summaryPath = resolveInside(input.run_dir, 'summary.json');
+  const reportPath = resolveInside(input.run_dir, 'report.md');
+  await writeJsonAtomic(summaryPath, input.summary);
+  await writeFileAtomic(reportPath, renderReport(input.summary));
+  return { summary_path: summaryPath, report_path: reportPath };
+}

@@ -1,0 +1,38 @@
+// `tooltune dataset <spec> --out <dir>`: the dataset a run would train on, without a run.
+import path from 'node:path';
+import { DatasetError, generateDataset } from '../../lib/dataset/generate-dataset';
+import { expectPositionals, type Command } from '../command';
+import { UsageError, err, say, warn } from '../io';
+import { loadSpecOrReport } from './validate';
+
+export const datasetCommand: Command = {
+  name: 'dataset',
+  summary: 'Write train.jsonl, val.jsonl, cases, tools.json and stats.json for a spec',
+  usage: 'tooltune dataset <spec.yaml> --out <dir> [--json]',
+  options: { out: { type: 'string' }, json: { type: 'boolean' } },
+  async run({ values, positionals }) {
+    const [specPath] = expectPositionals(positionals, ['spec.yaml']) as [string];
+    if (typeof values.out !== 'string') throw new UsageError('--out <dir> is required');
+    const loaded = await loadSpecOrReport(specPath);
+    if (!loaded) return 1;
+    const { dataset, seed } = loaded.spec;
+    try {
+      const result = await generateDataset(
+        { ...dataset, tool_files: loaded.toolFiles, example_files: loaded.exampleFiles },
+        seed,
+        path.resolve(values.out),
+      );
+      if (values.json) say(JSON.stringify(result));
+      else {
+        const stats = result.stats as unknown as Record<string, unknown>;
+        say(`wrote ${path.resolve(values.out)}: ${JSON.stringify({ total: stats.total, train: stats.train, val: stats.val ?? stats.validation })}`);
+        for (const file of [result.train_path, result.val_path, result.val_cases_path, result.suite_cases_path, result.tools_path, result.stats_path]) say(`  ${file}`);
+      }
+      return 0;
+    } catch (e) {
+      if (!(e instanceof DatasetError)) throw e;
+      warn(err.red(e.message));
+      return 1;
+    }
+  },
+};

@@ -1,0 +1,61 @@
+// Follows a running experiment through its progress query: one line per stage as it finishes, and on a
+// terminal a live line for the stage in flight.
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Progress, StageRecord } from '../workflows/run-state';
+import { err } from './io';
+
+// Formats milliseconds as 1.2s or 3m04s.
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+// One finished stage as a line: mark, name, time, calls and note.
+export function formatStageLine(stage: StageRecord, progress?: Progress): string {
+  const mark = { completed: err.green('✓'), failed: err.red('✗'), skipped: err.dim('-'), unavailable: err.yellow('!'), running: err.cyan('…') }[stage.status];
+  const calls = stage.attempts > 1 ? ` x${stage.attempts}` : '';
+  const attempt = stage.name === 'finetune' && progress ? ` (attempt ${progress.attempt}, ${progress.branch})` : '';
+  const note = stage.detail && stage.status !== 'completed' ? `  ${err.dim(stage.detail.split('\n')[0]?.slice(0, 160) ?? '')}` : '';
+  return `${mark} ${stage.name.padEnd(22)} ${formatDuration(stage.durationMs).padStart(7)}${calls}${attempt}${note}`;
+}
+
+// Polls the progress query until the workflow ends, writing stage lines to stderr.
+export async function followRun(handle: WorkflowHandle, intervalMs = 1000): Promise<void> {
+  const live = Boolean(process.stderr.isTTY);
+  const printed = new Map<string, string>();
+  let liveShown = false;
+  const clearLive = () => {
+    if (liveShown) process.stderr.write('\r\x1b[2K');
+    liveShown = false;
+  };
+  for (;;) {
+    const description = await handle.describe();
+    let progress: Progress | undefined;
+    try {
+      progress = await handle.query<Progress>('progress');
+    } catch {
+      // no worker has answered yet, or the run is closed and its worker gone
+    }
+    for (const stage of progress?.stages ?? []) {
+      if (stage.status === 'running') continue;
+      const key = `${stage.status}:${stage.attempts}`;
+      if (printed.get(stage.name) === key) continue;
+      printed.set(stage.name, key);
+      clearLive();
+      process.stderr.write(`${formatStageLine(stage, progress)}\n`);
+    }
+    const running = progress?.stages.find((s) => s.status === 'running');
+    if (live && running) {
+      clearLive();
+      const attempt = running.name === 'finetune' ? ` attempt ${progress?.attempt} (${progress?.branch})` : '';
+      process.stderr.write(`${err.cyan('…')} ${running.name}${attempt}  ${err.dim(formatDuration(Date.now() - description.startTime.getTime()) + ' since start')}`);
+      liveShown = true;
+    }
+    if (description.status.name !== 'RUNNING') {
+      clearLive();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

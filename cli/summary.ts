@@ -1,0 +1,48 @@
+// The end of a run as a person reads it, and as the one JSON object `--json` prints.
+import type { RunSummary } from '../workflows/experiment';
+import type { ScoreMetrics } from '../activities/types';
+import { out, say } from './io';
+
+// The JSON `run --json` and `status --json` end with.
+export function summaryJson(workflowId: string, workflowStatus: string, link: string, summary: RunSummary | undefined, failure?: string): Record<string, unknown> {
+  return {
+    workflowId,
+    workflowStatus,
+    status: summary?.status ?? (failure ? 'failed' : workflowStatus.toLowerCase()),
+    reason: summary?.reason ?? failure ?? '',
+    runDir: summary?.runDir ?? null,
+    webUi: link,
+    stages: summary?.stages.map(({ name, status, attempts, durationMs }) => ({ name, status, attempts, durationMs })) ?? [],
+    attempts: summary?.attempts ?? [],
+    metrics: summary?.metrics ?? {},
+    thresholds: summary?.thresholds ?? null,
+    reportPath: summary?.reportPath ?? null,
+    ...(failure ? { error: failure } : {}),
+  };
+}
+
+// A fraction as a percentage.
+function pct(v: number | undefined): string {
+  return v === undefined ? '   —  ' : `${(v * 100).toFixed(1).padStart(5)}%`;
+}
+
+// Prints the before/after table, the outcome and the link.
+export function printSummary(link: string, summary: RunSummary | undefined, failure?: string): void {
+  say();
+  if (!summary) {
+    say(`${out.red('failed')}: ${failure ?? 'unknown error'}`);
+    say(`  ${link}`);
+    return;
+  }
+  const { baseline, finetuned } = summary.metrics;
+  say(out.bold('metric            threshold  baseline  fine-tuned'));
+  for (const key of ['tool_accuracy', 'param_accuracy', 'tool_detection', 'tool_parsing', 'schema_validity'] as (keyof ScoreMetrics)[]) {
+    const threshold = (summary.thresholds as Record<string, number>)[key];
+    say(`${key.padEnd(17)} ${threshold === undefined ? '      ' : pct(threshold)}    ${pct(baseline?.[key] as number | undefined)}    ${pct(finetuned?.[key] as number | undefined)}`);
+  }
+  const status = summary.status === 'passed' ? out.green('passed') : out.yellow('below thresholds');
+  say(`\n${status}${summary.reason ? ` — ${summary.reason}` : ''}${summary.stoppedEarly ? ' (stopped early: export and quantization skipped)' : ''}`);
+  say(`run folder: ${summary.runDir}`);
+  if (summary.reportPath) say(`report:     ${summary.reportPath}`);
+  say(`Web UI:     ${link}`);
+}

@@ -1,0 +1,4 @@
+// Entry point of the `tooltune` CLI (bin/tooltune.mjs runs it through tsx). The commands live in cli/.
+import { main } from './cli/main';
+
+process.exitCode = await main(process.argv.slice(2));

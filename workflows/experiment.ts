@@ -1,0 +1,208 @@
+// The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
+// remediation -> (export, quantize, benchmark: not built yet) -> report. Deterministic: all I/O is in activities.
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
+import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
+import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
+import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
+import { RunState, type AttemptRecord, type StageRecord } from './run-state';
+
+// The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
+export interface ExperimentInput extends SpecSourceInput {
+  searchAttributes?: boolean;
+}
+
+// What a finished run returns (and what `tooltune run --json` prints).
+export interface RunSummary {
+  workflowId: string;
+  status: 'passed' | 'below_threshold';
+  stoppedEarly: boolean;
+  reason: string;
+  runDir: string;
+  spec: string;
+  model: string;
+  stages: StageRecord[];
+  attempts: AttemptRecord[];
+  bestAttempt: number | null;
+  metrics: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics };
+  thresholds: RunPlan['spec']['evaluation']['thresholds'];
+  dataset?: Record<string, unknown>;
+  preflight?: Omit<PreflightOutput, 'linear_module_names'>;
+  reportPath?: string;
+}
+
+// The spec is not known before the first activity, so that one runs under a fixed policy.
+const specActivities = proxyActivities<TsActivities>({
+  taskQueue: TASK_QUEUE,
+  startToCloseTimeout: '2m',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: PERMANENT_ERROR_TYPES },
+});
+
+// Activities of one stage, under that stage's retry and timeout profile from the spec.
+function stageActivities(plan: RunPlan, stage: PolicyStage) {
+  const policy = resolveStagePolicy(plan.spec, stage);
+  const options = { startToCloseTimeout: policy.startToCloseTimeout, heartbeatTimeout: policy.heartbeatTimeout, retry: policy.retry };
+  return {
+    ts: proxyActivities<TsActivities>({ ...options, taskQueue: TASK_QUEUE }),
+    py: proxyActivities<PyActivities>({ ...options, taskQueue: GPU_TASK_QUEUE }),
+  };
+}
+
+// The failure type an activity raised, if it was an ApplicationFailure.
+function failureType(err: unknown): string | undefined {
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+  return undefined;
+}
+
+// Ranks attempts: more tool accuracy first, then parameter accuracy, then detection.
+function betterThan(a: ScoreMetrics, b: ScoreMetrics): boolean {
+  if (a.tool_accuracy !== b.tool_accuracy) return a.tool_accuracy > b.tool_accuracy;
+  if (a.param_accuracy !== b.param_accuracy) return a.param_accuracy > b.param_accuracy;
+  return a.tool_detection > b.tool_detection;
+}
+
+// Runs a whole experiment from a spec; see README for how to start it.
+export async function tooltuneExperiment(input: ExperimentInput): Promise<RunSummary> {
+  const state = new RunState();
+  if (input.searchAttributes === false) state.disableSearchAttributes();
+  const sources = ['specPath', 'specText', 'spec'].filter((k) => input[k as keyof SpecSourceInput] !== undefined);
+  if (sources.length !== 1) {
+    throw ApplicationFailure.nonRetryable(`give exactly one of specPath, specText or spec (got ${sources.length ? sources.join(', ') : 'none'})`, 'InvalidSpec');
+  }
+  const workflowId = workflowInfo().workflowId;
+  const plan = await state.stage('spec', async () => {
+    try {
+      return await specActivities.prepareRun({ source: input, workflow_id: workflowId });
+    } catch (err) {
+      if (failureType(err) === 'InvalidSpec' && err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+        throw ApplicationFailure.create({ type: 'InvalidSpec', message: err.cause.message, details: err.cause.details as unknown[], nonRetryable: true });
+      }
+      throw err;
+    }
+  });
+  const { spec } = plan;
+  state.describeRun(spec.name, spec.model.model_name, spec.description);
+  const summary: RunSummary = {
+    workflowId, status: 'below_threshold', stoppedEarly: false, reason: '', runDir: plan.run_dir, spec: spec.name, model: spec.model.model_name,
+    stages: state.progress.stages, attempts: state.progress.attempts, bestAttempt: null, metrics: state.progress.metrics, thresholds: spec.evaluation.thresholds,
+  };
+  try {
+    await runPipeline(plan, state, summary);
+  } catch (err) {
+    state.setStatus('failed');
+    await writeReportSafely(plan, summary, state);
+    throw err;
+  }
+  state.setStatus(summary.status);
+  await writeReportSafely(plan, summary, state);
+  return summary;
+}
+
+// Everything after the spec: the stages and the remediation loop.
+async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary): Promise<void> {
+  const { spec } = plan;
+  const dataset: DatasetOutput = await state.stage('dataset', () =>
+    stageActivities(plan, 'dataset').ts.generateDataset({ run_dir: plan.run_dir, spec, tool_files: plan.tool_files, example_files: plan.example_files }),
+  );
+  summary.dataset = dataset.stats;
+  const model = { ...spec.model, gguf_file: plan.gguf_file };
+  const preflight = await state.stage('preflight', () =>
+    stageActivities(plan, 'preflight').py.preflight_model({ run_dir: plan.run_dir, model, lora: spec.lora, tokenizer_corpus_paths: [dataset.train_path, dataset.val_path, dataset.suite_cases_path] }),
+  );
+  const { linear_module_names: _modules, ...preflightSummary } = preflight;
+  summary.preflight = preflightSummary;
+
+  // Generates predictions for a case file and scores them; one call per (model, case set).
+  const evaluate = async (label: string, adapterDir: string | null, casesPath: string, outDir: string): Promise<ScoreMetrics> => {
+    const predictions = await state.stage(`predict:${label}`, () =>
+      stageActivities(plan, 'predict').py.predict({
+        run_dir: plan.run_dir, model_path: preflight.model_path, model, adapter_dir: adapterDir, cases_path: casesPath,
+        out_path: `${outDir}/predictions-${label}.jsonl`, max_new_tokens: spec.evaluation.max_new_tokens,
+        temperature: spec.evaluation.temperature, batch_size: spec.evaluation.batch_size, record_format: spec.dataset.format,
+      }),
+    );
+    const score = await state.stage(`score:${label}`, () =>
+      stageActivities(plan, 'score').ts.scorePredictions({
+        run_dir: plan.run_dir, cases_path: casesPath, predictions_path: predictions.predictions_path, tools_path: dataset.tools_path,
+        out_path: `${outDir}/score-${label}.json`, thresholds: spec.evaluation.thresholds,
+      }),
+    );
+    return score.metrics;
+  };
+
+  if (spec.evaluation.run_baseline) {
+    summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
+  } else {
+    state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
+  }
+
+  const base: AttemptSettings = { training: spec.training, lora: spec.lora };
+  let settings = base;
+  let branch: Branch = 'initial';
+  let cursor: RemedyCursor = { below_threshold: 0, overfitting: 0 };
+  let oomRetries = 0;
+  let attemptsDone = 0;
+  let best: AttemptRecord | null = null;
+  for (let n = 1; ; n++) {
+    const attemptDir = `${plan.run_dir}/attempt-${n}`;
+    const record = state.beginAttempt({ attempt: n, dir: attemptDir, branch, overrides: describeOverrides(base, settings), status: 'running' });
+    let result;
+    try {
+      result = await state.stage('finetune', () =>
+        stageActivities(plan, 'finetune').py.finetune({
+          run_dir: plan.run_dir, attempt_dir: attemptDir, model_path: preflight.model_path, model, lora: settings.lora,
+          training: settings.training, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
+        }),
+      );
+    } catch (err) {
+      if (failureType(err) !== 'OutOfMemory') throw err;
+      record.status = 'out_of_memory';
+      const smaller = shrinkBatch(settings.training, oomRetries, spec.remediation.out_of_memory);
+      if (!smaller) throw err;
+      oomRetries += 1;
+      settings = { ...settings, training: smaller };
+      branch = 'out_of_memory';
+      continue;
+    }
+    attemptsDone += 1;
+    record.finetune = { optimizer_steps: result.optimizer_steps, best_step: result.best_step, eval_loss: result.eval_loss, eval_perplexity: result.eval_perplexity, resumed_from_step: result.resumed_from_step, adapter_dir: result.adapter_dir, metrics_path: result.metrics_path, stopped_early: result.stopped_early };
+    record.metrics = await evaluate(`attempt-${n}`, result.adapter_dir, dataset.val_cases_path, attemptDir);
+    if (spec.dataset.train_cases_sample > 0) {
+      record.train_metrics = await evaluate(`attempt-${n}-train`, result.adapter_dir, dataset.train_cases_path, attemptDir);
+    }
+    const verdict = judgeAttempt(record.metrics, record.train_metrics ?? null, spec.evaluation);
+    record.status = verdict.kind;
+    record.failed_thresholds = verdict.kind === 'passed' ? [] : verdict.failed;
+    if (!best?.metrics || betterThan(record.metrics, best.metrics)) best = record;
+    const next = planNext(verdict, attemptsDone, cursor, spec.remediation);
+    if (next.action === 'stop') {
+      summary.reason = next.reason;
+      break;
+    }
+    settings = applyStep(settings, next.step);
+    cursor = next.cursor;
+    branch = next.branch;
+  }
+  summary.bestAttempt = best?.attempt ?? null;
+  summary.metrics.finetuned = best?.metrics;
+  const passed = best?.status === 'passed';
+  summary.status = passed ? 'passed' : 'below_threshold';
+  const stopHere = !passed && spec.remediation.on_exhausted === 'stop';
+  summary.stoppedEarly = stopHere;
+  const later = ['export', 'quantize', 'validate-quantized', 'benchmark'];
+  for (const name of later) {
+    if (stopHere) state.markStage(name, 'skipped', `stopped early: ${summary.reason}`);
+    else if (name === 'benchmark' ? spec.benchmark.enabled : spec.quantization.enabled) state.markStage(name, 'unavailable', 'stage not implemented in this version of tooltune');
+    else state.markStage(name, 'skipped', 'not enabled in the spec');
+  }
+}
+
+// Writes summary.json and report.md; a failing report never hides the run's own outcome.
+async function writeReportSafely(plan: RunPlan, summary: RunSummary, state: RunState): Promise<void> {
+  try {
+    const out = await state.stage('report', () => stageActivities(plan, 'report').ts.writeReport({ run_dir: plan.run_dir, summary: { ...summary, status: state.progress.status } as unknown as Record<string, unknown> }));
+    summary.reportPath = out.report_path;
+  } catch {
+    // recorded as a failed stage by state.stage
+  }
+}

@@ -1,0 +1,2 @@
+// The workflows worker.ts registers (the bundle's entry point).
+export { tooltuneExperiment } from './experiment';
