@@ -103,10 +103,10 @@ export interface TsActivities {
 // ---- Python activities (python-activities/worker.py) ----
 
 // Model settings sent to Python (the spec's model section, with gguf_file resolved).
-export type ModelConfig = ExperimentSpec['model'];
+export type ModelConfig = Omit<ExperimentSpec['model'], 'tiny'> & { tiny: ExperimentSpec['model']['tiny'] & { seed: number } };
 export type LoraConfig = ExperimentSpec['lora'];
-// Training settings sent to Python: the spec's training section.
-export type TrainingConfig = ExperimentSpec['training'];
+// Training settings sent to Python: the spec's training section plus the run's seed.
+export type TrainingConfig = ExperimentSpec['training'] & { seed: number };
 
 // Input of preflight_model.
 export interface PreflightInput {

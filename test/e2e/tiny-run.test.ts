@@ -1,0 +1,104 @@
+// End to end, as a user runs it: `tooltune run specs/examples/tiny.yaml --json` on the embedded server
+// with both real workers; the same spec through `temporal workflow start`; and the guide's LoRA target
+// list failing before training. Slow (minutes): runs when TOOLTUNE_E2E=1 (scripts/test.sh sets it).
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const TEMPORAL = path.join(ROOT, 'python-activities', '.venv', 'bin', 'temporal');
+const home = mkdtempSync(path.join(tmpdir(), 'tooltune-e2e-'));
+const env = { NO_COLOR: '1', TOOLTUNE_HOME: home };
+
+// Runs the CLI like a user would, returning exit code and output.
+async function tooltune(args: string[], timeout = 15 * 60_000) {
+  return execa(process.execPath, [path.join(ROOT, 'bin', 'tooltune.mjs'), ...args], { cwd: ROOT, env, reject: false, timeout });
+}
+
+// The last line of stdout as JSON: `--json` ends stdout with one object.
+function lastJson(stdout: string): Record<string, any> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, any>;
+}
+
+describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model', () => {
+  let startedServer = false;
+
+  beforeAll(async () => {
+    const status = await tooltune(['server', 'status']);
+    startedServer = status.exitCode !== 0;
+    const start = await tooltune(['server', 'start']);
+    expect(start.exitCode, start.stderr).toBe(0);
+  }, 120_000);
+
+  afterAll(async () => {
+    await tooltune(['workers', 'stop']);
+    if (startedServer) await tooltune(['server', 'stop']);
+  }, 120_000);
+
+  it('tooltune run tiny.yaml --json completes, leaves an adapter and metrics, and beats the baseline', async () => {
+    const result = await tooltune(['run', 'specs/examples/tiny.yaml', '--json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = lastJson(result.stdout);
+    expect(summary.workflowStatus).toBe('COMPLETED');
+    expect(['passed', 'below_threshold']).toContain(summary.status);
+    expect(summary.workflowId).toMatch(/^tiny-/);
+    const names = summary.stages.map((s: { name: string }) => s.name);
+    for (const stage of ['spec', 'dataset', 'preflight', 'predict:baseline', 'score:baseline', 'finetune', 'report']) expect(names).toContain(stage);
+    for (const s of summary.stages) expect(typeof s.durationMs).toBe('number');
+    const { baseline, finetuned } = summary.metrics;
+    expect(finetuned.tool_accuracy).toBeGreaterThan(baseline.tool_accuracy);
+    for (const key of ['tool_detection', 'tool_parsing', 'tool_accuracy', 'param_accuracy', 'schema_validity']) expect(baseline).toHaveProperty(key);
+
+    const finetune = summary.attempts[0].finetune;
+    expect(finetune.adapter_dir.startsWith(summary.runDir)).toBe(true);
+    const adapterFiles = readdirSync(finetune.adapter_dir);
+    expect(adapterFiles).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors']));
+    const metrics = JSON.parse(readFileSync(finetune.metrics_path, 'utf8'));
+    expect(metrics.eval_loss).toBeGreaterThan(0);
+    expect(metrics.eval_perplexity).toBeCloseTo(Math.exp(metrics.eval_loss), 3);
+    expect(existsSync(path.join(summary.runDir, 'report.md'))).toBe(true);
+
+    // peft loads the adapter as it is.
+    const py = path.join(ROOT, 'python-activities', '.venv', 'bin', 'python');
+    const load = await execa(py, ['-c', [
+      'import sys; from transformers import AutoModelForCausalLM; from peft import PeftModel',
+      'base = AutoModelForCausalLM.from_pretrained(sys.argv[1])',
+      'm = PeftModel.from_pretrained(base, sys.argv[2]); print(type(m).__name__)',
+    ].join('\n'), summary.preflight.model_path, finetune.adapter_dir], { reject: false });
+    expect(load.stdout.trim(), load.stderr).toMatch(/PeftModel/);
+
+    // The run is listed with its search attributes.
+    const list = await tooltune(['list', '--json']);
+    const row = (JSON.parse(list.stdout) as Record<string, unknown>[]).find((r) => r.workflowId === summary.workflowId);
+    expect(row).toMatchObject({ spec: 'tiny', model: 'tiny-phi3', stage: 'report', result: summary.status });
+  }, 15 * 60_000);
+
+  it('the guide target modules fail before training, naming qkv_proj', async () => {
+    const result = await tooltune(['run', 'test/fixtures/e2e/tiny-guide-targets.yaml', '--json']);
+    expect(result.exitCode).toBe(1);
+    const summary = lastJson(result.stdout);
+    expect(summary.workflowStatus).toBe('FAILED');
+    expect(summary.error).toMatch(/qkv_proj/);
+    expect(summary.error).toMatch(/q_proj/);
+    const status = await tooltune(['status', summary.workflowId, '--json']);
+    const stages = lastJson(status.stdout).progress?.stages ?? [];
+    expect(stages.map((s: { name: string }) => s.name)).not.toContain('finetune');
+  }, 10 * 60_000);
+
+  it('temporal workflow start with a spec path runs the same pipeline', async () => {
+    const workers = await tooltune(['workers', 'start'], 5 * 60_000);
+    expect(workers.exitCode, workers.stderr).toBe(0);
+    const id = `tiny-cli-${Date.now()}`;
+    const start = await execa(TEMPORAL, ['workflow', 'start', '--type', 'tooltuneExperiment', '--task-queue', 'tooltune', '--workflow-id', id, '--input', '{"specPath": "specs/examples/tiny.yaml"}'], { cwd: ROOT, reject: false });
+    expect(start.exitCode, start.stderr).toBe(0);
+    const result = await execa(TEMPORAL, ['workflow', 'result', '--workflow-id', id, '--output', 'json'], { cwd: ROOT, reject: false, timeout: 15 * 60_000 });
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    const status = await tooltune(['status', id, '--json']);
+    const summary = lastJson(status.stdout);
+    expect(summary.workflowStatus).toBe('COMPLETED');
+    expect(summary.metrics.finetuned.tool_accuracy).toBeGreaterThan(summary.metrics.baseline.tool_accuracy);
+  }, 20 * 60_000);
+});
