@@ -9,7 +9,8 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // allowDefaultProject lets test/lint lint in-memory probes as if they lived under workflows/.
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['workflows/*.lint-probe.ts'] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
