@@ -1,6 +1,6 @@
 // Safe YAML reading for specs: size cap, duplicate keys, alias bombs and a non-mapping root are refused.
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
-import { renderExcerpt, type SpecProblem } from './problems';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Alias, type Document, type Node } from 'yaml';
+import { formatKeyPath, renderExcerpt, type SpecProblem } from './problems';
 
 // Largest spec file accepted; a spec is a page of settings, not data.
 export const MAX_SPEC_BYTES = 256 * 1024;
@@ -25,8 +25,9 @@ export function parseSpecYaml(source: string): { ok: true; parsed: ParsedYaml } 
   // uniqueKeys is checked below, so that each duplicate is reported at its own line.
   const doc = parseDocument(source, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   const problems: SpecProblem[] = doc.errors.map((err) => {
-    const pos = err.linePos?.[0] ?? { line: 1, col: 1 };
-    const message = err.message.split('\n')[0] ?? err.message;
+    // linePos is only filled in with prettyErrors; the offset always is.
+    const pos = lineCounter.linePos(err.pos[0]);
+    const message = err.code === 'MULTIPLE_DOCS' ? 'a spec is one YAML document; this file holds more than one (---)' : err.message.split('\n')[0] ?? err.message;
     return { path: '(yaml)', line: pos.line, column: pos.col, message, excerpt: renderExcerpt(source, pos.line, pos.col) };
   });
   problems.push(...findDuplicateKeys(doc, lineCounter, source));
@@ -40,27 +41,44 @@ export function parseSpecYaml(source: string): { ok: true; parsed: ParsedYaml } 
     return { ok: true, parsed: { value, doc, lineCounter, source } };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, problems: [{ path: '(yaml)', line: 1, column: 1, message: `cannot expand the document: ${message}` }] };
+    const at = aliasPosition(doc, lineCounter);
+    return { ok: false, problems: [{ path: '(yaml)', line: at.line, column: at.col, message: `cannot expand the document: ${message}`, excerpt: renderExcerpt(source, at.line, at.col) }] };
   }
 }
 
-// Reports every key that appears twice in one mapping, at the second occurrence.
-function findDuplicateKeys(doc: Document.Parsed, lineCounter: LineCounter, source: string): SpecProblem[] {
-  const problems: SpecProblem[] = [];
+// Where expanding failed: the first alias to an undefined anchor, else the first alias (an alias bomb).
+function aliasPosition(doc: Document.Parsed, lineCounter: LineCounter): { line: number; col: number } {
+  let first: Alias | undefined;
+  let unresolved: Alias | undefined;
   visit(doc, {
-    Map(_key, map) {
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const name = String(pair.key.value);
-        if (seen.has(name) && pair.key.range) {
-          const pos = lineCounter.linePos(pair.key.range[0]);
-          problems.push({ path: name, line: pos.line, column: pos.col, message: `duplicate key '${name}' (each key may appear once in a mapping)`, excerpt: renderExcerpt(source, pos.line, pos.col) });
-        }
-        seen.add(name);
-      }
+    Alias(_key, node) {
+      first ??= node;
+      if (!unresolved && !node.resolve(doc)) unresolved = node;
     },
   });
+  const chosen = unresolved ?? first;
+  return chosen?.range ? lineCounter.linePos(chosen.range[0]) : { line: 1, col: 1 };
+}
+
+// Reports every key that appears twice in one mapping, at the second occurrence, with its full key path.
+function findDuplicateKeys(doc: Document.Parsed, lineCounter: LineCounter, source: string): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const walk = (node: unknown, segments: (string | number)[]): void => {
+    if (isSeq(node)) node.items.forEach((item, i) => walk(item, [...segments, i]));
+    if (!isMap(node)) return;
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const name = String(pair.key.value);
+      if (seen.has(name) && pair.key.range) {
+        const pos = lineCounter.linePos(pair.key.range[0]);
+        problems.push({ path: formatKeyPath([...segments, name]), line: pos.line, column: pos.col, message: `duplicate key '${name}' (each key may appear once in a mapping)`, excerpt: renderExcerpt(source, pos.line, pos.col) });
+      }
+      seen.add(name);
+      walk(pair.value, [...segments, name]);
+    }
+  };
+  walk(doc.contents, []);
   return problems;
 }
 

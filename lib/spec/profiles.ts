@@ -49,11 +49,17 @@ export function stageProfileNames(spec: Pick<ExperimentSpec, 'stages'>, stage: P
   return { retry: entry.retry ?? STAGE_DEFAULTS[stage].retry, timeout: entry.timeout ?? STAGE_DEFAULTS[stage].timeout };
 }
 
+// A profile by name, the spec's own first; own properties only, so 'constructor' is not a profile.
+export function findProfile<T>(name: string, custom: Record<string, T>, builtin: Record<string, T>): T | undefined {
+  if (Object.hasOwn(custom, name)) return custom[name];
+  return Object.hasOwn(builtin, name) ? builtin[name] : undefined;
+}
+
 // Resolves a stage's retry and timeout profiles from the spec into Temporal activity options.
 export function resolveStagePolicy(spec: Pick<ExperimentSpec, 'stages' | 'retry_profiles' | 'timeout_profiles'>, stage: PolicyStage): StageActivityPolicy {
   const names = stageProfileNames(spec, stage);
-  const retry = spec.retry_profiles[names.retry] ?? BUILTIN_RETRY_PROFILES[names.retry];
-  const timeout = spec.timeout_profiles[names.timeout] ?? BUILTIN_TIMEOUT_PROFILES[names.timeout];
+  const retry = findProfile(names.retry, spec.retry_profiles, BUILTIN_RETRY_PROFILES);
+  const timeout = findProfile(names.timeout, spec.timeout_profiles, BUILTIN_TIMEOUT_PROFILES);
   if (!retry) throw new Error(`stages.${stage}.retry: no retry profile named '${names.retry}'`);
   if (!timeout) throw new Error(`stages.${stage}.timeout: no timeout profile named '${names.timeout}'`);
   return {

@@ -4,7 +4,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020';
 import schema from '../../specs/experiment.schema.json';
 import { formatKeyPath, renderExcerpt, type SpecProblem } from './problems';
 import { locate, type ParsedYaml } from './parse-yaml';
-import { BUILTIN_RETRY_PROFILES, BUILTIN_TIMEOUT_PROFILES, POLICY_STAGES, stageProfileNames } from './profiles';
+import { BUILTIN_RETRY_PROFILES, BUILTIN_TIMEOUT_PROFILES, findProfile, POLICY_STAGES, stageProfileNames } from './profiles';
 import type { ExperimentSpec } from './spec-types';
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
@@ -22,7 +22,8 @@ function describeAjvError(err: ErrorObject): { segments: string[]; message: stri
   const params = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case 'required':
-      return { segments, message: `missing required key '${String(params.missingProperty)}'`, atKey: false };
+      // At the key that owns the mapping (model:), not the mapping's first child.
+      return { segments, message: `missing required key '${String(params.missingProperty)}'`, atKey: true };
     case 'additionalProperties':
       return { segments: [...segments, String(params.additionalProperty)], message: `unknown key '${String(params.additionalProperty)}'`, atKey: true };
     case 'enum':
@@ -41,10 +42,10 @@ function checkSemantics(spec: ExperimentSpec): { segments: (string | number)[]; 
   const out: { segments: (string | number)[]; message: string }[] = [];
   for (const stage of POLICY_STAGES) {
     const names = stageProfileNames(spec, stage);
-    if (!(names.retry in spec.retry_profiles) && !(names.retry in BUILTIN_RETRY_PROFILES)) {
+    if (!findProfile(names.retry, spec.retry_profiles, BUILTIN_RETRY_PROFILES)) {
       out.push({ segments: ['stages', stage, 'retry'], message: `no retry profile named '${names.retry}' (built-in: ${Object.keys(BUILTIN_RETRY_PROFILES).join(', ')}; or define it under retry_profiles)` });
     }
-    if (!(names.timeout in spec.timeout_profiles) && !(names.timeout in BUILTIN_TIMEOUT_PROFILES)) {
+    if (!findProfile(names.timeout, spec.timeout_profiles, BUILTIN_TIMEOUT_PROFILES)) {
       out.push({ segments: ['stages', stage, 'timeout'], message: `no timeout profile named '${names.timeout}' (built-in: ${Object.keys(BUILTIN_TIMEOUT_PROFILES).join(', ')}; or define it under timeout_profiles)` });
     }
   }
@@ -78,6 +79,8 @@ export function validateParsedSpec(parsed: ParsedYaml): { ok: true; spec: Experi
     const seen = new Set<string>();
     const problems: SpecProblem[] = [];
     for (const err of validateSchema.errors ?? []) {
+      // A propertyNames failure also yields its inner error (pattern) at the parent; the wrapper names the key.
+      if (err.propertyName !== undefined && err.keyword !== 'propertyNames') continue;
       const d = describeAjvError(err);
       const key = `${d.segments.join('/')}|${d.message}`;
       if (seen.has(key)) continue;
