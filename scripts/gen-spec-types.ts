@@ -29,7 +29,7 @@ function requireDefaulted(node: unknown): unknown {
 
 // Renders the generated module text for a schema.
 export async function renderSpecTypes(schema: JSONSchema): Promise<string> {
-  const options = { bannerComment: '', additionalProperties: false, unknownAny: true, strictIndexSignatures: true, format: true } as const;
+  const options = { bannerComment: '', additionalProperties: false, unknownAny: true, strictIndexSignatures: true, format: true, maxItems: -1 } as const;
   const input = await compile({ ...schema, title: 'ExperimentSpecInput' }, 'ExperimentSpecInput', options);
   const resolvedSchema = requireDefaulted(schema) as JSONSchema;
   const resolved = await compile({ ...resolvedSchema, title: 'ExperimentSpec' }, 'ExperimentSpec', { ...options, declareExternallyReferenced: false });

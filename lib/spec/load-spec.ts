@@ -1,5 +1,5 @@
 // Loads a spec from a file, inline YAML text or an object, validates it, and resolves its paths.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { isInside, PathOutsideRootError, resolveInside } from '../paths';
@@ -56,7 +56,11 @@ async function resolveInputFile(specDir: string, artifactsRoot: string, requeste
   if (!isInside(specDir, resolved) && !isInside(artifactsRoot, resolved)) throw new PathOutsideRootError(requested, specDir);
   const info = await stat(resolved).catch(() => null);
   if (!info?.isFile()) throw new Error(`no such file: ${resolved}`);
-  return resolved;
+  // Symbolic links are followed before the check, so a link inside the folder cannot point outside it.
+  const real = await realpath(resolved);
+  const roots = await Promise.all([specDir, artifactsRoot].map((r) => realpath(r).catch(() => path.resolve(r))));
+  if (!roots.some((root) => isInside(root, real))) throw new PathOutsideRootError(requested, specDir);
+  return real;
 }
 
 // Loads and validates a spec from any source, resolving paths against `cwd` (the worker's or CLI's folder).

@@ -1,5 +1,5 @@
 // loadSpec reads a file, inline text or an object, and keeps every input file inside the spec's folder or the artifacts root.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,5 +105,18 @@ describe('input files', () => {
     const problems = await problemsOf(loadSpec({ specPath: path.join(project, 'spec.yaml') }));
     expect(problems.map((p) => `${p.path} @ ${p.line}`).sort()).toEqual(['dataset.example_files[0] @ 5', 'dataset.tool_files[0] @ 4', 'model.gguf_file @ 2']);
     for (const p of problems) expect(p.message).toMatch(/^no such file: \//);
+  });
+});
+
+describe('symbolic links', () => {
+  it('refuses an input file that is a link pointing outside the spec folder', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'tooltune-outside-'));
+    await writeFile(path.join(outside, 'secret.jsonl'), '{}\n');
+    const dir = await mkdtemp(path.join(tmpdir(), 'tooltune-spec-'));
+    await mkdir(path.join(dir, 'data'));
+    await symlink(path.join(outside, 'secret.jsonl'), path.join(dir, 'data', 'link.jsonl'));
+    const specPath = path.join(dir, 'spec.yaml');
+    await writeFile(specPath, 'name: s\nmodel:\n  model_name: m\ndataset:\n  example_files: [data/link.jsonl]\n');
+    await expect(loadSpec({ specPath }, dir)).rejects.toThrow(/dataset\.example_files\[0\].*leaves/s);
   });
 });
