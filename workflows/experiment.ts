@@ -64,6 +64,11 @@ function betterThan(a: ScoreMetrics, b: ScoreMetrics): boolean {
 // Runs a whole experiment from a spec; see README for how to start it.
 export async function tooltuneExperiment(input: ExperimentInput): Promise<RunSummary> {
   const state = new RunState();
+  // No input at all (`temporal workflow start` without --input) would otherwise be a TypeError: a workflow
+  // task failure that retries forever instead of failing the run.
+  if (typeof input !== 'object' || input === null) {
+    throw ApplicationFailure.nonRetryable('the workflow input must be an object with one of specPath, specText or spec (got none)', 'InvalidSpec');
+  }
   if (input.searchAttributes === false) state.disableSearchAttributes();
   const sources = ['specPath', 'specText', 'spec'].filter((k) => input[k as keyof SpecSourceInput] !== undefined);
   if (sources.length !== 1) {
