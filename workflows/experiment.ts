@@ -1,11 +1,11 @@
 // The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
 // remediation -> (export, quantize, benchmark: not built yet) -> report. Deterministic: all I/O is in activities.
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
-import { RunState, type AttemptRecord, type StageRecord } from './run-state';
+import { RunState, rootMessage, type AttemptRecord, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
 export interface ExperimentInput extends SpecSourceInput {
@@ -94,8 +94,11 @@ export async function tooltuneExperiment(input: ExperimentInput): Promise<RunSum
   try {
     await runPipeline(plan, state, summary);
   } catch (err) {
-    state.setStatus('failed');
-    await writeReportSafely(plan, summary, state);
+    const cancelled = isCancellation(err);
+    state.setStatus(cancelled ? 'cancelled' : 'failed');
+    summary.reason = rootMessage(err);
+    // A cancelled run still gets its report: that activity runs outside the cancelled scope.
+    await CancellationScope.nonCancellable(() => writeReportSafely(plan, summary, state));
     throw err;
   }
   state.setStatus(summary.status);

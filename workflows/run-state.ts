@@ -79,10 +79,11 @@ export class RunState {
     try {
       const result = await fn();
       record.status = 'completed';
+      delete record.detail;
       return result;
     } catch (err) {
       record.status = 'failed';
-      record.detail = err instanceof Error ? err.message : String(err);
+      record.detail = rootMessage(err);
       throw err;
     } finally {
       record.durationMs += Date.now() - started;
@@ -124,6 +125,18 @@ export class RunState {
   private upsert(pairs: Parameters<typeof upsertSearchAttributes>[0] & unknown[]): void {
     if (this.searchAttributesOn) upsertSearchAttributes(pairs);
   }
+}
+
+// The innermost cause's message: an ActivityFailure says only "Activity task failed".
+export function rootMessage(err: unknown): string {
+  let current: unknown = err;
+  const parts: string[] = [];
+  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
+    const type = (current as { type?: string }).type;
+    parts.push(type ? `${type}: ${current.message}` : current.message);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts[parts.length - 1] ?? String(err);
 }
 
 // The workflow's own id, used to name the run folder.

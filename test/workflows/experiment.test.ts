@@ -366,6 +366,21 @@ describe('progress query and search attributes', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('cancels during fine-tuning, still writes the report with status cancelled, and ends CANCELED', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const id = newId('cancel');
+    const handle = await start(id, { specText: specYaml() }, { finetune: () => gate });
+    await waitFor('finetune to start', () => stubs.callsOf(id, 'finetune').length === 1);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(stubs.inputsOf<ReportInput>(id, 'writeReport')[0]?.summary).toMatchObject({ status: 'cancelled' });
+    release();
+  });
+});
+
 describe('transient failures', () => {
   it("retries a plain Error under the stage's retry policy from the spec, and the run still passes", async () => {
     const { id, summary } = await run('transient', {}, { failFirstAttempt: ['generateDataset', 'finetune'] });
@@ -388,7 +403,7 @@ describe('transient failures', () => {
     expect(stubs.callsOf(id, 'generateDataset').map((c) => c.attempt)).toEqual([1]);
     expect(stubs.callsOf(id).map((c) => c.activity)).toEqual(['prepareRun', 'generateDataset', 'writeReport']);
     const progress = await handle.query<Progress>('progress');
-    expect(progress.stages.find((s) => s.name === 'dataset')).toMatchObject({ status: 'failed', detail: 'Activity task failed' });
+    expect(progress.stages.find((s) => s.name === 'dataset')).toMatchObject({ status: 'failed', detail: expect.stringContaining('stub generateDataset: scripted transient failure') });
   });
 });
 
