@@ -4,6 +4,7 @@ Environment:
   TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default),
   TEMPORAL_TLS_CERT + TEMPORAL_TLS_KEY (mTLS client cert/key paths) or TEMPORAL_API_KEY (Temporal Cloud),
   TOOLTUNE_TASK_QUEUE (tooltune-gpu), TOOLTUNE_MAX_CONCURRENT_ACTIVITIES (1: one torch job per GPU),
+  TOOLTUNE_TORCH_THREADS (CPU threads for torch; on a shared CPU box also consider OMP_WAIT_POLICY=PASSIVE),
   HF_TOKEN (hub models only; read by the activities, never logged).
 """
 
@@ -51,6 +52,9 @@ async def main() -> None:
     logging.basicConfig(level=os.environ.get("TOOLTUNE_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     import torch  # noqa: F401 - import once up front so the first activity is not slowed (heartbeat timeouts)
     import transformers  # noqa: F401
+
+    if os.environ.get("TOOLTUNE_TORCH_THREADS"):
+        torch.set_num_threads(int(os.environ["TOOLTUNE_TORCH_THREADS"]))
 
     client = await connect()
     queue = os.environ.get("TOOLTUNE_TASK_QUEUE", TASK_QUEUE)

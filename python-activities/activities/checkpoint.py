@@ -71,17 +71,26 @@ def step_of(ckpt: Path) -> int:
     return int(m.group(1)) if m else -1
 
 
-def find_resume(ckpt_root: Path, heartbeat_details: list[Any]) -> Optional[Path]:
-    """The checkpoint to resume from: the one named in the last heartbeat, or a newer complete one on disk."""
+def fingerprint_of(ckpt: Path) -> str:
+    """The run fingerprint a checkpoint was written under ('' if unreadable)."""
+    try:
+        return str(json.loads((ckpt / STATE).read_text()).get("fingerprint", ""))
+    except (OSError, ValueError):
+        return ""
+
+
+def find_resume(ckpt_root: Path, heartbeat_details: list[Any], fingerprint: str) -> Optional[Path]:
+    """The checkpoint to resume from: the one named in the last heartbeat, or a newer complete one on
+    disk (written after the last heartbeat got out); only checkpoints of the same run fingerprint."""
     named: Optional[Path] = None
     for d in reversed(heartbeat_details or []):
         path = d.get("checkpoint") if isinstance(d, dict) else None
         if path:
             p = Path(path)
-            if p.parent.resolve() == ckpt_root.resolve() and (p / STATE).is_file():
+            if p.parent.resolve() == ckpt_root.resolve() and (p / STATE).is_file() and fingerprint_of(p) == fingerprint:
                 named = p
             break
-    on_disk = list_checkpoints(ckpt_root)
+    on_disk = [c for c in list_checkpoints(ckpt_root) if fingerprint_of(c) == fingerprint]
     newest = on_disk[-1] if on_disk else None
     if named is None or (newest is not None and step_of(newest) > step_of(named)):
         return newest

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -135,17 +136,16 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     fp = fingerprint(inp, len(train), len(val))
     st, resumed_from = LoopState(fingerprint=fp), 0
     ckpt_root = attempt / "checkpoints"
-    resume = ck.find_resume(ckpt_root, _heartbeat_details())
+    resume = ck.find_resume(ckpt_root, _heartbeat_details(), fp)
     if resume is not None:
-        saved = json.loads((resume / ck.STATE).read_text())
-        if saved.get("fingerprint") == fp:
-            st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
-            resumed_from = st.step
-            outputs.prune_best(attempt, set(), above=st.step)
-            hb.update(step=st.step, checkpoint=str(resume))
-            log(f"resumed from {resume} at step {st.step} (epoch {st.epoch}, micro-batch {st.micro})")
-        else:
-            log(f"ignoring checkpoint {resume}: it belongs to different settings")
+        st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
+        resumed_from = st.step
+        outputs.prune_best(attempt, set(), above=st.step)
+        hb.update(step=st.step, checkpoint=str(resume))
+        log(f"resumed from {resume} at step {st.step} (epoch {st.epoch}, micro-batch {st.micro})")
+    else:  # fresh start: leftovers of other settings must never be resumed or returned
+        for stale in (ckpt_root, attempt / outputs.BEST):
+            shutil.rmtree(stale, ignore_errors=True)
 
     def on_micro(s: LoopState) -> None:
         hb.update(step=s.step, epoch=round(s.step / per_epoch, 4),

@@ -13,7 +13,7 @@ DEFAULT_CHAT_TEMPLATE = (
     "{% for m in messages %}"
     "{% if m['role'] == 'system' %}{{ m['content'] }}\n"
     "{% elif m['role'] == 'user' %}User: {{ m['content'] }}\n"
-    "{% elif m['role'] == 'assistant' %}Assistant: {{ m['content'] }}{{ eos_token }}\n"
+    "{% elif m['role'] == 'assistant' %}Assistant: {{ m['content'] }}{{ eos_token }}"
     "{% endif %}{% endfor %}"
     "{% if add_generation_prompt %}Assistant:{% endif %}"
 )
@@ -81,7 +81,7 @@ def split_record(tokenizer: Any, rec: dict[str, Any], record_format: str) -> tup
         prompt = render_chat(tokenizer, msgs[:-1], generation_prompt=True)
         full = render_chat(tokenizer, msgs, generation_prompt=False)
         if full.startswith(prompt):
-            return prompt, full[len(prompt):]
+            return prompt, full[len(prompt):].rstrip()  # trailing template whitespace carries nothing
         return prompt, " " + assistant_text(msgs[-1])
     if "prompt" in rec and "completion" in rec:
         return rec["prompt"], rec["completion"]

@@ -60,7 +60,9 @@ def meta_model(config: Any, trust_remote_code: bool) -> Any:
     from transformers import AutoModelForCausalLM
 
     with init_empty_weights():
-        return AutoModelForCausalLM.from_config(config, trust_remote_code=trust_remote_code)
+        model = AutoModelForCausalLM.from_config(config, trust_remote_code=trust_remote_code)
+    model.tie_weights()  # init_empty_weights skips tying: tied embeddings would be counted twice
+    return model
 
 
 def estimate_memory(model: Any, config: Any, trainable: int, dtype_bytes: int, use_4bit: bool,

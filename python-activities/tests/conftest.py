@@ -13,6 +13,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach a model hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("TOOLTUNE_TORCH_THREADS", "1")  # tiny ops: 1 thread is fastest and immune to a busy neighbour
+
+import torch  # noqa: E402
+
+torch.set_num_threads(int(os.environ["TOOLTUNE_TORCH_THREADS"]))
 
 from activities.contracts import (  # noqa: E402
     LoraConfig, ModelConfig, PreflightInput, TinyModelConfig, TrainingConfig,

@@ -114,3 +114,14 @@ def test_output_paths_must_stay_inside_run_dir(tiny_run, tmp_path):
     with pytest.raises(InvalidSpec):
         run_predict(PredictInput(run_dir=tiny_run["run_dir"], model_path=tiny_run["model_path"], model=tiny_model_config(),
                                  cases_path=tiny_run["cases"], out_path=str(tmp_path / "preds.jsonl")))
+
+
+def test_gradient_checkpointing_and_stale_attempt_leftovers(tiny_run):
+    """Checkpointed activations train; a fresh start clears checkpoints left by other settings."""
+    attempt = Path(tiny_run["run_dir"]) / "gc"
+    stale = attempt / "checkpoints" / "step-99"
+    stale.mkdir(parents=True)
+    (stale / "trainer_state.json").write_text('{"fingerprint": "other"}')
+    out = run_finetune(_inp(tiny_run, "gc", training=replace(QUICK, gradient_checkpointing=True, max_steps=5)))
+    assert out.optimizer_steps == 5 and out.resumed_from_step == 0 and not stale.exists()
+    assert (attempt / "checkpoints" / "step-4").is_dir()

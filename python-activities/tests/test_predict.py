@@ -40,3 +40,32 @@ def test_finetuned_tiny_beats_baseline(tiny_run):
     print(f"tool_accuracy baseline={base_acc:.3f} finetuned={acc:.3f} eval_loss={ft.eval_loss:.4f} steps={ft.optimizer_steps}")
     assert base_acc <= 0.1 and acc >= 0.8 and acc > base_acc
     assert ft.eval_loss < 1.0
+
+
+def test_chat_format_end_to_end(tmp_path):
+    """Chat records: chat template rendering, prompt masking, and chat-format prediction."""
+    from dataclasses import replace
+
+    from fixture_data import write_dataset
+
+    from activities.contracts import PreflightInput
+    from activities.data import IGNORE, load_examples
+    from activities.modelio import load_tokenizer
+    from activities.preflight import run_preflight
+
+    data = write_dataset(tmp_path / "data", fmt="chat")
+    run = tmp_path / "run"
+    pf = run_preflight(PreflightInput(run_dir=str(run), model=tiny_model_config(), lora=TINY_LORA,
+                                      tokenizer_corpus_paths=[data["train"]]))
+    tok = load_tokenizer(pf.model_path, tiny_model_config())
+    ex, _ = load_examples(data["train"], tok, "chat", 128, "train")
+    first = ex[0]
+    n_prompt = first.labels.index(next(t for t in first.labels if t != IGNORE))
+    assert tok.decode(first.input_ids[:n_prompt]).endswith("Assistant:")
+    assert "<tool_use>" in tok.decode(first.labels[n_prompt:]) and first.labels[-1] == tok.eos_token_id
+    ft = run_finetune(FinetuneInput(run_dir=str(run), attempt_dir=str(run / "a"), model_path=pf.model_path,
+                                    model=tiny_model_config(), lora=TINY_LORA, training=replace(TINY_TRAINING, max_steps=3),
+                                    train_path=data["train"], val_path=data["val"], record_format="chat"))
+    out = run_predict(PredictInput(run_dir=str(run), model_path=pf.model_path, model=tiny_model_config(), adapter_dir=ft.adapter_dir,
+                                   cases_path=data["cases"], out_path=str(run / "p.jsonl"), max_new_tokens=8, record_format="chat"))
+    assert out.count == len(open(data["cases"]).readlines()) and ft.optimizer_steps == 3

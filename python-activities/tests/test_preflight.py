@@ -72,3 +72,19 @@ def test_missing_models(tiny_run, tmp_path):
 def test_relative_run_dir_refused(tiny_run):
     with pytest.raises(InvalidSpec):
         run_preflight(replace(_inp(tiny_run), run_dir="relative/run"))
+
+
+def test_hub_style_config_dir_counts_tied_weights_once(tiny_run, tmp_path):
+    """Hub path: only config.json is read; the meta-device model has no weights and ties embeddings."""
+    import json
+
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    cfg = AutoConfig.from_pretrained(tiny_run["model_path"])
+    cfg.tie_word_embeddings = True
+    cfg.save_pretrained(tmp_path / "cfg-only")
+    assert not any(p.suffix == ".safetensors" for p in (tmp_path / "cfg-only").iterdir())
+    out = run_preflight(_inp(tiny_run, model=ModelConfig(model_name=str(tmp_path / "cfg-only"), source="hub")))
+    real = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(tmp_path / "cfg-only"))
+    assert out.num_parameters == sum(p.numel() for p in real.parameters())
+    assert out.model_path == str(tmp_path / "cfg-only") and json.loads((tmp_path / "cfg-only" / "config.json").read_text())
