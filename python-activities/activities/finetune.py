@@ -148,12 +148,14 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
             shutil.rmtree(stale, ignore_errors=True)
 
     def on_micro(s: LoopState) -> None:
+        """Refresh the heartbeat details after every micro-batch."""
         hb.update(step=s.step, epoch=round(s.step / per_epoch, 4),
                   loss=outputs.finite(s.train_curve[-1]["loss"]) if s.train_curve else None,
                   eval_loss=outputs.finite(s.eval_curve[-1]["eval_loss"]) if s.eval_curve else None)
         beat(dict(hb))
 
     def save_checkpoint(s: LoopState) -> None:
+        """Write checkpoints/step-N, prune old best snapshots, and name it in the heartbeat."""
         with _shield():
             path = ck.save_checkpoint(ckpt_root, s.step, model, opt, sched, state_dict(s))
             kept = [json.loads((c / ck.STATE).read_text())["best_step"] for c in ck.list_checkpoints(ckpt_root)]
@@ -163,6 +165,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
         log(f"checkpoint {path}")
 
     def save_best(s: LoopState) -> None:
+        """Snapshot the adapter of a new best eval."""
         with _shield():
             outputs.save_best(attempt, s.step, model)
 

@@ -10,6 +10,7 @@ from .errors import DatasetError
 # Used when a tokenizer has no chat template of its own (the tiny tokenizer, Gemma's GGUF).
 # It renders the same "User: ...\nAssistant: ..." shape as the text records.
 DEFAULT_CHAT_TEMPLATE = (
+    "{% if bos_token %}{{ bos_token }}{% endif %}"
     "{% for m in messages %}"
     "{% if m['role'] == 'system' %}{{ m['content'] }}\n"
     "{% elif m['role'] == 'user' %}User: {{ m['content'] }}\n"

@@ -1,4 +1,5 @@
-"""kill -9 the Python worker mid-training: Temporal retries finetune on a new worker, which resumes."""
+"""Real Temporal dev server + worker.py subprocesses: kill -9 the worker mid-training, Temporal retries
+finetune on a new worker, which resumes; then preflight -> predict and a typed failure over the wire."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from conftest import TINY_LORA, TINY_TRAINING, tiny_model_config
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
-from wf_finetune import FinetuneOnce
+from wf_finetune import FinetuneOnce, Pipeline
 
 from activities.contracts import FinetuneInput
 from activities.finetune import run_finetune
@@ -63,7 +64,22 @@ def test_kill_9_worker_then_resume(tiny_run, tmp_path):
                         model_path=tiny_run["model_path"], model=tiny_model_config(), lora=TINY_LORA, training=CFG,
                         train_path=tiny_run["train"], val_path=tiny_run["val"])
     reference = run_finetune(replace(inp, attempt_dir=os.path.join(tiny_run["run_dir"], "crash-ref")))
-    result = asyncio.run(_scenario(dataclasses.asdict(inp), tmp_path))
+    pipeline = {  # what the TypeScript side sends: plain objects, optional fields left out
+        "preflight": {"run_dir": tiny_run["run_dir"], "model": {"model_name": "tiny-phi3", "source": "tiny",
+                      "tiny": dataclasses.asdict(tiny_model_config().tiny)}, "lora": {"lora_target_modules": ["all-linear"]},
+                      "tokenizer_corpus_paths": [tiny_run["train"], tiny_run["val"]]},
+        "predict": {"run_dir": tiny_run["run_dir"], "model": {"model_name": "tiny-phi3", "source": "tiny"},
+                    "cases_path": tiny_run["cases"], "out_path": os.path.join(tiny_run["run_dir"], "wf-preds.jsonl"),
+                    "adapter_dir": None, "max_new_tokens": 4},
+        "bad_preflight": {"run_dir": tiny_run["run_dir"], "model": {"model_name": "tiny-phi3", "source": "tiny",
+                          "tiny": dataclasses.asdict(tiny_model_config().tiny)},
+                          "lora": {"lora_target_modules": ["q_proj", "v_proj"]}, "tokenizer_corpus_paths": [tiny_run["train"], tiny_run["val"]]},
+    }
+    result, piped = asyncio.run(_scenario(dataclasses.asdict(inp), pipeline, tmp_path))
+    assert piped["preflight"]["model_path"] == tiny_run["model_path"] and "qkv_proj" in piped["preflight"]["linear_module_names"]
+    assert piped["predict"]["count"] > 0 and Path(piped["predict"]["predictions_path"]).is_file()
+    assert piped["failure"]["type"] == "TargetModulesNotFound" and piped["failure"]["non_retryable"]
+    assert "qkv_proj" in piped["failure"]["details"][0]["available"]
     assert result["resumed_from_step"] > 0
     assert result["optimizer_steps"] == reference.optimizer_steps == 60
     assert result["eval_loss"] == pytest.approx(reference.eval_loss, abs=1e-3)
@@ -71,14 +87,14 @@ def test_kill_9_worker_then_resume(tiny_run, tmp_path):
     assert f"resumed from {inp.attempt_dir}/checkpoints/step-{result['resumed_from_step']}" in log
 
 
-async def _scenario(inp: dict, tmp_path: Path) -> dict:
+async def _scenario(inp: dict, pipeline: dict, tmp_path: Path) -> tuple[dict, dict]:
     async with await WorkflowEnvironment.start_local(dev_server_existing_path=str(TEMPORAL),
                                                      dev_server_log_level="error") as env:
         address = env.client.service_client.config.target_host
         first = start_worker(address, tmp_path / "worker1.log")
         second = None
         try:
-            async with Worker(env.client, task_queue="tooltune-test-wf", workflows=[FinetuneOnce]):
+            async with Worker(env.client, task_queue="tooltune-test-wf", workflows=[FinetuneOnce, Pipeline]):
                 handle = await env.client.start_workflow(FinetuneOnce.run, inp, id="crash-resume", task_queue="tooltune-test-wf")
                 details = await wait_for_checkpoint(handle, env.client)
                 first.send_signal(signal.SIGKILL)  # no chance to clean up or report
@@ -86,9 +102,10 @@ async def _scenario(inp: dict, tmp_path: Path) -> dict:
                 assert details["step"] >= 4
                 second = start_worker(address, tmp_path / "worker2.log")
                 result = await asyncio.wait_for(handle.result(), timeout=180)
+                piped = await env.client.execute_workflow(Pipeline.run, pipeline, id="pipeline", task_queue="tooltune-test-wf")
             second.send_signal(signal.SIGTERM)
             assert second.wait(30) == 0  # clean exit on SIGTERM
-            return result
+            return result, piped
         finally:
             for p in (first, second):
                 if p is not None and p.poll() is None:
