@@ -1,8 +1,8 @@
 """Python worker for task queue `tooltune-gpu`: torch activities (preflight_model, finetune, predict).
 
 Environment:
-  TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default),
-  TEMPORAL_TLS_CERT + TEMPORAL_TLS_KEY (mTLS client cert/key paths) or TEMPORAL_API_KEY (Temporal Cloud),
+  Temporal's environment configuration: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default),
+  TEMPORAL_API_KEY, TEMPORAL_TLS_CLIENT_CERT_PATH / TEMPORAL_TLS_CLIENT_KEY_PATH, TEMPORAL_PROFILE, ...
   TOOLTUNE_TASK_QUEUE (tooltune-gpu), TOOLTUNE_MAX_CONCURRENT_ACTIVITIES (1: one torch job per GPU),
   TOOLTUNE_TORCH_THREADS (CPU threads for torch; on a shared CPU box also consider OMP_WAIT_POLICY=PASSIVE),
   HF_TOKEN (hub models only; read by the activities, never logged).
@@ -21,29 +21,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from temporalio.client import Client, TLSConfig  # noqa: E402
+from temporalio.client import Client  # noqa: E402
+from temporalio.envconfig import ClientConfig  # noqa: E402
 from temporalio.worker import Worker  # noqa: E402
 
 from activities import ACTIVITIES  # noqa: E402
 from activities.contracts import TASK_QUEUE  # noqa: E402
 
 
-def tls_config() -> TLSConfig | bool:
-    """mTLS from cert/key paths, plain TLS for an API key, else no TLS."""
-    cert, key = os.environ.get("TEMPORAL_TLS_CERT"), os.environ.get("TEMPORAL_TLS_KEY")
-    if cert and key:
-        return TLSConfig(client_cert=Path(cert).read_bytes(), client_private_key=Path(key).read_bytes())
-    return bool(os.environ.get("TEMPORAL_API_KEY"))
-
-
 async def connect() -> Client:
-    """Connect to Temporal from the environment."""
-    return await Client.connect(
-        os.environ.get("TEMPORAL_ADDRESS", "localhost:7233"),
-        namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"),
-        api_key=os.environ.get("TEMPORAL_API_KEY") or None,
-        tls=tls_config(),
-    )
+    """Connect with Temporal's own environment configuration (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+    TEMPORAL_API_KEY, TEMPORAL_TLS_*, TEMPORAL_PROFILE, the TOML file), as worker.ts and the CLI do;
+    the default is the embedded dev server on localhost:7233."""
+    config = dict(ClientConfig.load_client_connect_config())
+    config.setdefault("target_host", "localhost:7233")
+    config.setdefault("namespace", "default")
+    return await Client.connect(**config)
 
 
 async def main() -> None:

@@ -1,13 +1,12 @@
 // `tooltune run <spec>`: validate, make sure the server and both workers are up, run the experiment,
 // follow it stage by stage, and end with a summary and the run's Web UI link.
-import { WorkflowFailedError } from '@temporalio/client';
 import { stopWorkers, type StartedWorker } from '../../lib/local/workers';
 import type { RunSummary } from '../../workflows/experiment';
 import { expectPositionals, type Command } from '../command';
 import { followRun } from '../follow';
 import { out, say, warn, err } from '../io';
 import { ensureWorkers, openSession, runLink, startExperiment } from '../session';
-import { printSummary, summaryJson } from '../summary';
+import { describeFailure, printSummary, summaryJson } from '../summary';
 import { loadSpecOrReport } from './validate';
 
 export const runCommand: Command = {
@@ -34,7 +33,7 @@ export const runCommand: Command = {
       try {
         summary = (await handle.result()) as RunSummary;
       } catch (e) {
-        failure = e instanceof WorkflowFailedError ? `${e.message}: ${e.cause?.message ?? ''}` : (e as Error).message;
+        failure = describeFailure(e);
       }
       const description = await handle.describe();
       if (values.json) say(JSON.stringify(summaryJson(handle.workflowId, description.status.name, link, summary, failure)));

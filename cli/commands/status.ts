@@ -1,5 +1,4 @@
 // `tooltune status <id>`, `cancel <id>` and `list`: look at runs on the configured Temporal.
-import { WorkflowFailedError } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE } from '../../lib/temporal/names';
 import type { RunSummary } from '../../workflows/experiment';
 import type { Progress } from '../../workflows/run-state';
@@ -7,7 +6,7 @@ import { expectPositionals, type Command } from '../command';
 import { formatStageLine } from '../follow';
 import { out, say } from '../io';
 import { openSession, runLink } from '../session';
-import { printSummary, summaryJson } from '../summary';
+import { describeFailure, printSummary, summaryJson } from '../summary';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -30,7 +29,7 @@ export const statusCommand: Command = {
         try {
           summary = (await handle.result()) as RunSummary;
         } catch (e) {
-          failure = e instanceof WorkflowFailedError ? `${e.message}: ${e.cause?.message ?? ''}` : (e as Error).message;
+          failure = describeFailure(e);
         }
       }
       if (values.json) {

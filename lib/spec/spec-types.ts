@@ -210,6 +210,12 @@ export interface ExperimentSpecInput {
      * @maxItems 64
      */
     lora_target_modules?: [string, ...string[]];
+    /**
+     * Modules trained in full and saved beside the adapter (PEFT's modules_to_save), e.g. [lm_head, embed_tokens] for a model built from scratch whose random output head LoRA cannot fix. Usually empty for pretrained models.
+     *
+     * @maxItems 16
+     */
+    modules_to_save?: string[];
   };
   /**
    * How predictions are made and judged.
@@ -710,6 +716,12 @@ export interface ExperimentSpec {
      * @maxItems 64
      */
     lora_target_modules: [string, ...string[]];
+    /**
+     * Modules trained in full and saved beside the adapter (PEFT's modules_to_save), e.g. [lm_head, embed_tokens] for a model built from scratch whose random output head LoRA cannot fix. Usually empty for pretrained models.
+     *
+     * @maxItems 16
+     */
+    modules_to_save: string[];
   };
   /**
    * How predictions are made and judged.

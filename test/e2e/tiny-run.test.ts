@@ -13,8 +13,8 @@ const home = mkdtempSync(path.join(tmpdir(), 'tooltune-e2e-'));
 const env = { NO_COLOR: '1', TOOLTUNE_HOME: home };
 
 // Runs the CLI like a user would, returning exit code and output.
-async function tooltune(args: string[], timeout = 15 * 60_000) {
-  return execa(process.execPath, [path.join(ROOT, 'bin', 'tooltune.mjs'), ...args], { cwd: ROOT, env, reject: false, timeout });
+async function tooltune(args: string[], timeout = 15 * 60_000, extraEnv: Record<string, string> = {}) {
+  return execa(process.execPath, [path.join(ROOT, 'bin', 'tooltune.mjs'), ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, reject: false, timeout });
 }
 
 // The last line of stdout as JSON: `--json` ends stdout with one object.
@@ -88,6 +88,23 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     expect(stages.map((s: { name: string }) => s.name)).not.toContain('finetune');
   }, 10 * 60_000);
 
+  it('takes the out-of-memory and below-threshold branches for real, and stops early', async () => {
+    const result = await tooltune(['run', 'test/fixtures/e2e/tiny-remediation.yaml', '--json'], 15 * 60_000, { TOOLTUNE_FAKE_OOM_ABOVE_BATCH: '4' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const summary = lastJson(result.stdout);
+    expect(summary.status).toBe('below_threshold');
+    const attempts = summary.attempts.map((a: { branch: string; status: string; overrides: Record<string, number> }) => [a.branch, a.status, a.overrides]);
+    expect(attempts[0]).toEqual(['initial', 'out_of_memory', {}]);
+    expect(attempts[1]?.slice(0, 2)).toEqual(['out_of_memory', expect.stringMatching(/below_threshold|overfitting/)]);
+    expect(attempts[1]?.[2]).toEqual({ per_device_train_batch_size: 4, gradient_accumulation_steps: 2 });
+    expect(attempts[2]?.[0]).toBe('below_threshold');
+    expect(attempts[2]?.[2]).toMatchObject({ num_train_epochs: 4, per_device_train_batch_size: 4 });
+    expect(summary.reason).toMatch(/max_attempts is 2/);
+    for (const name of ['export', 'quantize']) expect(summary.stages.find((s: { name: string }) => s.name === name)?.status).toBe('skipped');
+    const report = readFileSync(summary.reportPath, 'utf8');
+    expect(report).toContain('| 2 | out_of_memory |');
+  }, 15 * 60_000);
+
   it('temporal workflow start with a spec path runs the same pipeline', async () => {
     const workers = await tooltune(['workers', 'start'], 5 * 60_000);
     expect(workers.exitCode, workers.stderr).toBe(0);
@@ -100,5 +117,6 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     const summary = lastJson(status.stdout);
     expect(summary.workflowStatus).toBe('COMPLETED');
     expect(summary.metrics.finetuned.tool_accuracy).toBeGreaterThan(summary.metrics.baseline.tool_accuracy);
+    expect((await tooltune(['workers', 'stop'])).exitCode).toBe(0);
   }, 20 * 60_000);
 });
