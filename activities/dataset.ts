@@ -26,7 +26,7 @@ export async function generateDataset(input: DatasetInput): Promise<DatasetOutpu
       seed,
       dir,
     );
-    return { dir, ...result, stats: result.stats as unknown as Record<string, unknown> };
+    return { dir, ...result, stats: { ...result.stats } };
   } catch (err) {
     if (err instanceof DatasetError) {
       throw ApplicationFailure.create({ type: 'DatasetError', message: err.message, details: [err.issues.slice(0, MAX_ISSUES_IN_FAILURE)], nonRetryable: true });

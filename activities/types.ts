@@ -1,6 +1,8 @@
 // The activity contracts as the workflow sees them: TypeScript activities (task queue `tooltune`) and
 // the Python ones (task queue `tooltune-gpu`, shapes in specs/activity-contracts.schema.json).
 // Fields are snake_case on both sides of the language boundary; artifacts travel as paths.
+import type { DatasetResult } from '../lib/dataset/generate-dataset';
+import type { ScoreReport } from '../lib/score';
 import type { ExperimentSpec } from '../lib/spec/spec-types';
 
 // Where the workflow's spec comes from: a path, inline YAML, or a spec object.
@@ -35,31 +37,13 @@ export interface DatasetInput {
   example_files: string[];
 }
 
-// Paths of the dataset files and their counts.
-export interface DatasetOutput {
-  dir: string;
-  train_path: string;
-  val_path: string;
-  val_cases_path: string;
-  train_cases_path: string;
-  suite_cases_path: string;
-  tools_path: string;
-  stats_path: string;
-  stats: Record<string, unknown>;
-}
+// Paths of the dataset files and their counts: the dataset library's result plus its folder; the
+// workflow passes the stats through to the summary without reading them.
+export type DatasetOutput = Omit<DatasetResult, 'stats'> & { dir: string; stats: Record<string, unknown> };
 
-// The headline fractions of a score, 0..1.
-export interface ScoreMetrics {
-  total: number;
-  tool_detection: number;
-  tool_parsing: number;
-  tool_accuracy: number;
-  param_accuracy: number;
-  schema_validity: number | null;
-  per_tool?: Record<string, unknown>;
-  per_difficulty?: Record<string, unknown>;
-  errors?: Record<string, number>;
-}
+// The headline fractions of a score (0..1) the workflow decides on; the scorer's breakdowns ride along.
+export type ScoreMetrics = Pick<ScoreReport, 'total' | 'tool_detection' | 'tool_parsing' | 'tool_accuracy' | 'param_accuracy' | 'schema_validity'> &
+  Partial<Omit<ScoreReport, 'failures' | 'total' | 'tool_detection' | 'tool_parsing' | 'tool_accuracy' | 'param_accuracy' | 'schema_validity'>>;
 
 // Input of scorePredictions.
 export interface ScoreInput {
