@@ -17,8 +17,10 @@ if [ "$node_major" -lt 20 ]; then
 fi
 lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat node_modules/.tooltune-lock.sha256 2>/dev/null)" != "$lock_sum" ]; then
-  log "installing npm packages (npm ci)"
-  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
+  log "installing npm packages"
+  # `npm install --no-save` installs the locked versions without rewriting the lock. Not `npm ci`: the
+  # lock holds only this platform's optional builds of @swc/core, and `npm ci` refuses that.
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund --loglevel=error
   echo "$lock_sum" > node_modules/.tooltune-lock.sha256
 fi
 
