@@ -22,6 +22,7 @@ export async function generateDataset(input: DatasetInput): Promise<DatasetOutpu
         example_files: input.example_files,
         on_bad_record: dataset.on_bad_record,
         train_cases_sample: dataset.train_cases_sample,
+        prompt_tools: dataset.prompt_tools,
       },
       seed,
       dir,

@@ -8,7 +8,7 @@ import { callsKey, normalizeQuery, orderParams } from './canonical';
 import { DatasetError, type DatasetIssue } from './dataset-error';
 import { deriveRng, shuffle } from './prng';
 import { readUserRecords } from './read-user-records';
-import { toChatRecord, toEvalCase, toTextRecord } from './render-records';
+import { renderToolsHeader, toChatRecord, toEvalCase, toTextRecord, type PromptTools } from './render-records';
 import { splitExamples } from './split';
 import { computeStats, type DatasetStats } from './stats';
 import { SUITE_CASES } from './suite-cases';
@@ -35,6 +35,8 @@ export interface DatasetConfig {
   on_bad_record: 'fail' | 'skip';
   /** How many train examples to also write as cases (the overfitting check). */
   train_cases_sample: number;
+  /** Which tools the text-format prompt lists before the request (default none). */
+  prompt_tools?: PromptTools;
 }
 
 // Where the stage wrote its files, and the counts it wrote to stats.json.
@@ -108,10 +110,11 @@ export async function generateDataset(config: DatasetConfig, seed: number, outDi
   const pool = [...base.flatMap((b) => [b, ...augmented.filter((a) => a.base_id === b.id)]), ...user.examples];
   const { train, val } = splitExamples(pool, config.validation_split, seed);
   const sampled = new Set(shuffle(train, deriveRng(seed, 'train-cases')).slice(0, config.train_cases_sample));
-  const trainCases = train.filter((ex) => sampled.has(ex)).map(toEvalCase);
-  const valCases = val.map(toEvalCase);
-  const suite = SUITE_CASES.map((s) => toEvalCase({ ...s, calls: s.expected.map((c) => orderParams(c, tools)) }));
-  const toRecord = (ex: Example): TextRecord | ChatRecord => (config.format === 'chat' ? toChatRecord(ex) : toTextRecord(ex));
+  const header = renderToolsHeader(tools, config.prompt_tools ?? 'none');
+  const trainCases = train.filter((ex) => sampled.has(ex)).map((ex) => toEvalCase(ex, header));
+  const valCases = val.map((ex) => toEvalCase(ex, header));
+  const suite = SUITE_CASES.map((s) => toEvalCase({ ...s, calls: s.expected.map((c) => orderParams(c, tools)) }, header));
+  const toRecord = (ex: Example): TextRecord | ChatRecord => (config.format === 'chat' ? toChatRecord(ex) : toTextRecord(ex, header));
   const stats = computeStats(train, val, {
     format: config.format, seed, target_size: config.target_size, validation_split: config.validation_split,
     skipped: user.issues, cases: { train: trainCases.length, val: valCases.length, suite: suite.length },

@@ -1,6 +1,6 @@
 // Reads one user record, in the text or the chat format, into an example, or says what is wrong with it.
 import { isIdentifier, parseToolUse, type JsonValue, type ToolCall } from '../tool-call/syntax';
-import { toolNameOf } from './render-records';
+import { TOOLS_TAG, toolNameOf } from './render-records';
 import { DIFFICULTIES, type Difficulty } from './types';
 
 const ASSISTANT_TAG = '\nAssistant:';
@@ -64,6 +64,8 @@ function parseText(rec: Record<string, unknown>, problems: string[]): { query: s
     problems.push('prompt and completion must both be strings, or both be left out');
     return undefined;
   }
+  // A prompt may open with a tools line (dataset.prompt_tools); the request follows it.
+  if (prompt.startsWith(TOOLS_TAG) && prompt.includes('\n')) prompt = prompt.slice(prompt.indexOf('\n') + 1);
   if (!prompt.startsWith(USER_TAG) || !prompt.endsWith(ASSISTANT_TAG)) {
     problems.push('prompt must be "User: <request>\\nAssistant:"');
     return undefined;

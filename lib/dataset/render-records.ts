@@ -1,10 +1,31 @@
 // Turns examples into the records and cases the later stages read (docs/CONTRACTS.md).
 import { renderToolUse } from '../tool-call/syntax';
+import type { ToolDefinition } from '../tools/tool-definition';
 import type { ChatRecord, EvalCase, Example, TextRecord } from './types';
 
+// How much of the tool set the prompt shows: nothing, the names, or call signatures from the schemas.
+export type PromptTools = 'none' | 'names' | 'signatures';
+
+// The first line of a prompt that lists the tools.
+export const TOOLS_TAG = 'Tools: ';
+
+// One tool as a call signature from its input schema: grep(pattern, path?, glob?, ...).
+function renderSignature(tool: ToolDefinition): string {
+  const required = new Set(tool.inputSchema.required ?? []);
+  const params = Object.keys(tool.inputSchema.properties ?? {}).map((p) => (required.has(p) ? p : `${p}?`));
+  return `${tool.name}(${params.join(', ')})`;
+}
+
+// The line that tells the model which tools exist (empty for 'none'), so a base model can be judged fairly.
+export function renderToolsHeader(tools: readonly ToolDefinition[], mode: PromptTools): string {
+  if (mode === 'none' || tools.length === 0) return '';
+  const items = tools.map((t) => (mode === 'names' ? t.name : renderSignature(t)));
+  return `${TOOLS_TAG}${items.join('; ')}\n`;
+}
+
 // The prompt the model sees, for training (text format) and for every evaluation case.
-export function renderPrompt(query: string): string {
-  return `User: ${query}\nAssistant:`;
+export function renderPrompt(query: string, header = ''): string {
+  return `${header}User: ${query}\nAssistant:`;
 }
 
 // What the model must write after the prompt: the reply sentence, then one <tool_use> block per call.
@@ -21,8 +42,8 @@ export function toolNameOf(calls: Example['calls']): string {
 }
 
 // The text-format record: prompt + completion = text.
-export function toTextRecord(ex: Example): TextRecord {
-  const prompt = renderPrompt(ex.query);
+export function toTextRecord(ex: Example, header = ''): TextRecord {
+  const prompt = renderPrompt(ex.query, header);
   const completion = renderCompletion(ex.reply, ex.calls);
   return {
     id: ex.id,
@@ -56,11 +77,11 @@ export function toChatRecord(ex: Example): ChatRecord {
 }
 
 // An evaluation case; the prompt is the text-format one whatever the training format.
-export function toEvalCase(ex: Pick<Example, 'id' | 'query' | 'category' | 'difficulty' | 'calls'>): EvalCase {
+export function toEvalCase(ex: Pick<Example, 'id' | 'query' | 'category' | 'difficulty' | 'calls'>, header = ''): EvalCase {
   return {
     id: ex.id,
     query: ex.query,
-    prompt: renderPrompt(ex.query),
+    prompt: renderPrompt(ex.query, header),
     category: ex.category,
     difficulty: ex.difficulty,
     expected: ex.calls.map((c) => ({ tool: c.tool, params: c.params })),

@@ -122,6 +122,10 @@ export interface ExperimentSpecInput {
      */
     on_bad_record?: "fail" | "skip";
     /**
+     * Which tools the prompt lists before the request, so that a model (the baseline especially) knows what it may call: none; names (one short line); signatures (each tool's parameters, '?' marking optional ones: several hundred characters). Text format and evaluation prompts.
+     */
+    prompt_tools?: "none" | "names" | "signatures";
+    /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */
     train_cases_sample?: number;
@@ -627,6 +631,10 @@ export interface ExperimentSpec {
      * fail: stop the stage listing every bad user record; skip: drop them and report how many.
      */
     on_bad_record: "fail" | "skip";
+    /**
+     * Which tools the prompt lists before the request, so that a model (the baseline especially) knows what it may call: none; names (one short line); signatures (each tool's parameters, '?' marking optional ones: several hundred characters). Text format and evaluation prompts.
+     */
+    prompt_tools: "none" | "names" | "signatures";
     /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */

@@ -166,3 +166,25 @@ describe('generateDataset options', () => {
     ]);
   });
 });
+
+describe('prompt_tools', () => {
+  it('opens every text prompt and case prompt with the tools line, and text stays prompt + completion', async () => {
+    const result = await generateDataset({ ...guide, prompt_tools: 'signatures' }, 42, outDir());
+    const train = readJsonl<TextRecord>(result.train_path);
+    const cases = readJsonl<EvalCase>(result.suite_cases_path);
+    const header = 'Tools: read(file_path, offset?, limit?); write(file_path, content); edit(file_path, old_string, new_string, replace_all?);';
+    for (const r of train) {
+      expect(r.prompt.startsWith(header)).toBe(true);
+      expect(r.text).toBe(r.prompt + r.completion);
+      expect(r.prompt).toMatch(/\nUser: .*\nAssistant:$/s);
+    }
+    for (const c of cases) expect(c.prompt).toBe(`${train[0]?.prompt.split('\n')[0]}\nUser: ${c.query}\nAssistant:`);
+  });
+
+  it("lists names only with 'names', and nothing with 'none'", async () => {
+    const names = readJsonl<TextRecord>((await generateDataset({ ...guide, prompt_tools: 'names' }, 42, outDir())).train_path);
+    expect(names[0]?.prompt.split('\n')[0]).toBe('Tools: read; write; edit; bash; grep; glob; swarm_init; agent_spawn; task_orchestrate; memory_usage');
+    const none = readJsonl<TextRecord>((await generateDataset({ ...guide, prompt_tools: 'none' }, 42, outDir())).train_path);
+    expect(none[0]?.prompt.startsWith('User: ')).toBe(true);
+  });
+});

@@ -111,3 +111,16 @@ describe('user records', () => {
     expect((err as DatasetError).issues[0]).toMatchObject({ file: broken, line: 0 });
   });
 });
+
+describe('user records written with a tools line', () => {
+  it('accept a text record whose prompt opens with "Tools: ..." and read its request', async () => {
+    const withHeader = file('with-header.jsonl', [
+      { id: 'hdr-1', text: "Tools: read; write\nUser: Peek at NOTES.md\nAssistant: I'll read NOTES.md.\n<tool_use>read(file_path='NOTES.md')</tool_use>" },
+    ]);
+    const result = await generateDataset({ ...config, tool_files: [], example_files: [withHeader], prompt_tools: 'names' }, 42, mkdtempSync(join(tmpdir(), 'tooltune-hdr-')));
+    const records = [result.train_path, result.val_path].flatMap((p) => readFileSync(p, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as TextRecord));
+    const mine = records.find((r) => r.id === 'hdr-1');
+    expect(mine?.prompt).toBe('Tools: read; write; edit; bash; grep; glob; swarm_init; agent_spawn; task_orchestrate; memory_usage\nUser: Peek at NOTES.md\nAssistant:');
+    expect(result.stats.user_records).toBe(1);
+  });
+});
