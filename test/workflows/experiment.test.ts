@@ -3,9 +3,12 @@
 // failures) plus the progress query and the search attributes. One server and two workers serve the file.
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
+import { readFile } from 'node:fs/promises';
+import { Ajv2020 } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FinetuneInput, PredictInput, ReportInput, ScoreMetrics } from '../../activities/types';
 import { Worker } from '@temporalio/worker';
+import { PERMANENT_ERROR_TYPES } from '../../lib/spec/profiles';
 import { SEARCH_ATTRIBUTES, TASK_QUEUE, WORKFLOW_TYPE } from '../../lib/temporal/names';
 import type { ExperimentInput, RunSummary, tooltuneExperiment } from '../../workflows/experiment';
 import type { Progress, StageRecord } from '../../workflows/run-state';
@@ -419,5 +422,27 @@ describe('determinism', () => {
     }
     expect(problems).toEqual([]);
     expect(replayed).toBe(started.length);
+  });
+});
+
+describe('contract with the Python worker', () => {
+  it('sends preflight_model, finetune and predict inputs that specs/activity-contracts.schema.json accepts', async () => {
+    const schema = JSON.parse(await readFile(new URL('../../specs/activity-contracts.schema.json', import.meta.url), 'utf8')) as { $defs: Record<string, unknown> & { Activities: { const: Record<string, { input: string }> } } };
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    ajv.addSchema(schema, 'contracts');
+    const { id } = await run('contract', {});
+    const names = Object.keys(schema.$defs.Activities.const);
+    expect(names.sort()).toEqual(['finetune', 'predict', 'preflight_model']);
+    for (const name of names) {
+      const validate = ajv.getSchema(`contracts#/$defs/${schema.$defs.Activities.const[name]?.input}`);
+      const inputs = stubs.inputsOf<unknown>(id, name as 'finetune');
+      expect(inputs.length, name).toBeGreaterThan(0);
+      for (const input of inputs) expect(validate?.(input) ? [] : validate?.errors, name).toEqual([]);
+    }
+  });
+
+  it('lists every Python error type among the workflow\'s non-retryable types', async () => {
+    const schema = JSON.parse(await readFile(new URL('../../specs/activity-contracts.schema.json', import.meta.url), 'utf8')) as { $defs: { ActivityErrorType: { enum: string[] } } };
+    for (const type of schema.$defs.ActivityErrorType.enum) expect(PERMANENT_ERROR_TYPES).toContain(type);
   });
 });
