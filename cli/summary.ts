@@ -3,18 +3,6 @@ import type { RunSummary } from '../workflows/experiment';
 import type { ScoreMetrics } from '../activities/types';
 import { out, say } from './io';
 
-// A failed run's error as one line: the workflow failure and its innermost cause (type: message).
-export function describeFailure(e: unknown): string {
-  const chain: string[] = [];
-  for (let cur: unknown = e, depth = 0; cur instanceof Error && depth < 8; depth++) {
-    const type = (cur as { type?: string }).type;
-    chain.push(type ? `${type}: ${cur.message}` : cur.message);
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  if (chain.length <= 1) return chain[0] ?? String(e);
-  return `${chain[0]}: ${chain[chain.length - 1]}`;
-}
-
 // The JSON `run --json` and `status --json` end with.
 export function summaryJson(workflowId: string, workflowStatus: string, link: string, summary: RunSummary | undefined, failure?: string): Record<string, unknown> {
   return {

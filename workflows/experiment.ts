@@ -5,7 +5,8 @@ import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
-import { RunState, rootMessage, type AttemptRecord, type StageRecord } from './run-state';
+import { rootMessage } from '../lib/error-chain';
+import { RunState, type AttemptRecord, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
 export interface ExperimentInput extends SpecSourceInput {

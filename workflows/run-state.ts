@@ -1,6 +1,7 @@
 // What a run has done so far: stage records, attempts and metrics, kept in one place so the progress
 // query, the search attributes, the memo and the final summary all tell the same story.
 import { defineQuery, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { rootMessage } from '../lib/error-chain';
 import { SEARCH_ATTRIBUTES } from '../lib/temporal/names';
 import type { ScoreMetrics } from '../activities/types';
 import type { Branch } from './remediation';
@@ -125,18 +126,6 @@ export class RunState {
   private upsert(pairs: Parameters<typeof upsertSearchAttributes>[0] & unknown[]): void {
     if (this.searchAttributesOn) upsertSearchAttributes(pairs);
   }
-}
-
-// The innermost cause's message: an ActivityFailure says only "Activity task failed".
-export function rootMessage(err: unknown): string {
-  let current: unknown = err;
-  const parts: string[] = [];
-  for (let depth = 0; current instanceof Error && depth < 8; depth++) {
-    const type = (current as { type?: string }).type;
-    parts.push(type ? `${type}: ${current.message}` : current.message);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return parts[parts.length - 1] ?? String(err);
 }
 
 // The workflow's own id, used to name the run folder.

@@ -1,5 +1,6 @@
 // `tooltune dataset <spec> --out <dir>`: the dataset a run would train on, without a run.
 import path from 'node:path';
+import { datasetConfigOf } from '../../activities/dataset';
 import { DatasetError, generateDataset } from '../../lib/dataset/generate-dataset';
 import { expectPositionals, type Command } from '../command';
 import { UsageError, err, say, warn } from '../io';
@@ -15,13 +16,8 @@ export const datasetCommand: Command = {
     if (typeof values.out !== 'string') throw new UsageError('--out <dir> is required');
     const loaded = await loadSpecOrReport(specPath);
     if (!loaded) return 1;
-    const { dataset, seed } = loaded.spec;
     try {
-      const result = await generateDataset(
-        { ...dataset, tool_files: loaded.toolFiles, example_files: loaded.exampleFiles },
-        seed,
-        path.resolve(values.out),
-      );
+      const result = await generateDataset(datasetConfigOf(loaded.spec, loaded.toolFiles, loaded.exampleFiles), loaded.spec.seed, path.resolve(values.out));
       if (values.json) say(JSON.stringify(result));
       else {
         const stats = result.stats as unknown as Record<string, unknown>;

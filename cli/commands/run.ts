@@ -6,7 +6,8 @@ import { expectPositionals, type Command } from '../command';
 import { followRun } from '../follow';
 import { out, say, warn, err } from '../io';
 import { ensureWorkers, openSession, runLink, startExperiment } from '../session';
-import { describeFailure, printSummary, summaryJson } from '../summary';
+import { describeFailure } from '../../lib/error-chain';
+import { printSummary, summaryJson } from '../summary';
 import { loadSpecOrReport } from './validate';
 
 export const runCommand: Command = {

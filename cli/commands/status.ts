@@ -6,7 +6,8 @@ import { expectPositionals, type Command } from '../command';
 import { formatStageLine } from '../follow';
 import { out, say } from '../io';
 import { openSession, runLink } from '../session';
-import { describeFailure, printSummary, summaryJson } from '../summary';
+import { describeFailure } from '../../lib/error-chain';
+import { printSummary, summaryJson } from '../summary';
 
 export const statusCommand: Command = {
   name: 'status',
