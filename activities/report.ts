@@ -20,7 +20,7 @@ function pct(value: unknown): string {
 export function renderReport(summary: Record<string, unknown>): string {
   const s = summary as {
     spec?: string; model?: string; status?: string; reason?: string; workflowId?: string; runDir?: string;
-    metrics?: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics };
+    metrics?: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics; baseline_suite?: ScoreMetrics; finetuned_suite?: ScoreMetrics };
     thresholds?: Record<string, number>;
     attempts?: { attempt: number; branch: string; status: string; overrides: Record<string, number>; metrics?: ScoreMetrics; train_metrics?: ScoreMetrics }[];
     stages?: { name: string; status: string; attempts: number; durationMs: number; detail?: string }[];
@@ -42,6 +42,10 @@ export function renderReport(summary: Record<string, unknown>): string {
     const after = s.metrics?.finetuned?.[key];
     const change = typeof before === 'number' && typeof after === 'number' ? `${after >= before ? '+' : ''}${((after - before) * 100).toFixed(1)} pts` : '—';
     lines.push(`| ${label} | ${s.thresholds?.[key] !== undefined ? pct(s.thresholds[key]) : '—'} | ${pct(before)} | ${pct(after)} | ${change} |`);
+  }
+  if (s.metrics?.baseline_suite || s.metrics?.finetuned_suite) {
+    lines.push('', "## The guide's fixed suite (20 cases)", '', '| Metric | Baseline | Fine-tuned (best attempt) |', '| --- | --- | --- |');
+    for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_suite?.[key])} | ${pct(s.metrics.finetuned_suite?.[key])} |`);
   }
   lines.push('', '## Attempts', '', '| # | Branch | Changes | Status | Tool acc. (val) | Tool acc. (train sample) |', '| --- | --- | --- | --- | --- | --- |');
   for (const a of s.attempts ?? []) {

@@ -43,6 +43,8 @@ export function printSummary(link: string, summary: RunSummary | undefined, fail
     const threshold = (summary.thresholds as Record<string, number>)[key];
     say(`${key.padEnd(17)} ${threshold === undefined ? '      ' : pct(threshold)}    ${pct(baseline?.[key] as number | undefined)}    ${pct(finetuned?.[key] as number | undefined)}`);
   }
+  const { baseline_suite: bs, finetuned_suite: fs } = summary.metrics;
+  if (bs || fs) say(`${'suite (20 cases)'.padEnd(17)} tool acc.  ${pct(bs?.tool_accuracy)}    ${pct(fs?.tool_accuracy)}   param acc. ${pct(bs?.param_accuracy)} -> ${pct(fs?.param_accuracy)}`);
   const status = summary.status === 'passed' ? out.green('passed') : out.yellow('below thresholds');
   say(`\n${status}${summary.reason ? ` — ${summary.reason}` : ''}${summary.stoppedEarly ? ' (stopped early: export and quantization skipped)' : ''}`);
   say(`run folder: ${summary.runDir}`);

@@ -6,7 +6,7 @@ import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
 import { rootMessage } from '../lib/error-chain';
-import { RunState, type AttemptRecord, type StageRecord } from './run-state';
+import { RunState, type AttemptRecord, type RunMetrics, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
 export interface ExperimentInput extends SpecSourceInput {
@@ -25,7 +25,7 @@ export interface RunSummary {
   stages: StageRecord[];
   attempts: AttemptRecord[];
   bestAttempt: number | null;
-  metrics: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics };
+  metrics: RunMetrics;
   thresholds: RunPlan['spec']['evaluation']['thresholds'];
   dataset?: Record<string, unknown>;
   preflight?: Omit<PreflightOutput, 'linear_module_names'>;
@@ -141,6 +141,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
 
   if (spec.evaluation.run_baseline) {
     summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
+    if (spec.evaluation.score_suite) summary.metrics.baseline_suite = await evaluate('baseline-suite', null, dataset.suite_cases_path, plan.run_dir);
   } else {
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }
@@ -194,6 +195,10 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   }
   summary.bestAttempt = best?.attempt ?? null;
   summary.metrics.finetuned = best?.metrics;
+  const bestAdapter = best?.finetune?.adapter_dir;
+  if (spec.evaluation.score_suite && best && typeof bestAdapter === 'string') {
+    summary.metrics.finetuned_suite = await evaluate(`attempt-${best.attempt}-suite`, bestAdapter, dataset.suite_cases_path, best.dir);
+  }
   const passed = best?.status === 'passed';
   summary.status = passed ? 'passed' : 'below_threshold';
   const stopHere = !passed && spec.remediation.on_exhausted === 'stop';

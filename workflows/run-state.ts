@@ -28,6 +28,14 @@ export interface AttemptRecord {
   finetune?: Record<string, unknown>;
 }
 
+// Scores of the run: validation split (baseline, best fine-tuned attempt) and the guide's fixed suite.
+export interface RunMetrics {
+  baseline?: ScoreMetrics;
+  finetuned?: ScoreMetrics;
+  baseline_suite?: ScoreMetrics;
+  finetuned_suite?: ScoreMetrics;
+}
+
 // What the progress query answers.
 export interface Progress {
   status: string;
@@ -36,7 +44,7 @@ export interface Progress {
   branch: string;
   stages: StageRecord[];
   attempts: AttemptRecord[];
-  metrics: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics };
+  metrics: RunMetrics;
 }
 
 // The query `tooltune status` and the Web UI use to read a live run.

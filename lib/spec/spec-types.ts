@@ -259,6 +259,10 @@ export interface ExperimentSpecInput {
       tool_detection?: number;
     };
     /**
+     * Also score the base model and the best fine-tuned attempt on the guide's fixed suite of 20 validation cases (suite_cases.jsonl), reported as metrics.baseline_suite and metrics.finetuned_suite.
+     */
+    score_suite?: boolean;
+    /**
      * Overfitting when tool_accuracy on the training sample exceeds validation by more than this (the guide: 0.10).
      */
     overfit_gap?: number;
@@ -768,6 +772,10 @@ export interface ExperimentSpec {
        */
       tool_detection: number;
     };
+    /**
+     * Also score the base model and the best fine-tuned attempt on the guide's fixed suite of 20 validation cases (suite_cases.jsonl), reported as metrics.baseline_suite and metrics.finetuned_suite.
+     */
+    score_suite: boolean;
     /**
      * Overfitting when tool_accuracy on the training sample exceeds validation by more than this (the guide: 0.10).
      */

@@ -425,6 +425,21 @@ describe('determinism', () => {
   });
 });
 
+describe("the guide's fixed suite", () => {
+  it('scores the base model and the best attempt on suite_cases.jsonl when score_suite is on', async () => {
+    const { id, summary } = await run('suite', { evaluation: { score_suite: true } }, { score: (label) => (label.endsWith('suite') ? metrics(label.startsWith('baseline') ? 0.2 : 0.9) : label === 'baseline' ? metrics(0.1) : metrics(HIGH)) });
+    expect(summary.metrics.baseline_suite?.tool_accuracy).toBe(0.2);
+    expect(summary.metrics.finetuned_suite?.tool_accuracy).toBe(0.9);
+    const predicts = stubs.inputsOf<PredictInput>(id, 'predict');
+    const suite = predicts.filter((p) => p.cases_path.endsWith('suite-cases.jsonl'));
+    expect(suite.map((p) => [p.adapter_dir === null, p.out_path.split('/').pop()])).toEqual([
+      [true, 'predictions-baseline-suite.jsonl'],
+      [false, 'predictions-attempt-1-suite.jsonl'],
+    ]);
+    expect(summary.status).toBe('passed');
+  });
+});
+
 describe('contract with the Python worker', () => {
   it('sends preflight_model, finetune and predict inputs that specs/activity-contracts.schema.json accepts', async () => {
     const schema = JSON.parse(await readFile(new URL('../../specs/activity-contracts.schema.json', import.meta.url), 'utf8')) as { $defs: Record<string, unknown> & { Activities: { const: Record<string, { input: string }> } } };
