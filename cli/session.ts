@@ -32,6 +32,16 @@ export async function openSession(opts: { startServer: boolean }): Promise<Sessi
   }
 }
 
+// Runs `fn` with an open session and always closes its connection afterwards.
+export async function withSession<T>(opts: { startServer: boolean }, fn: (session: Session) => Promise<T>): Promise<T> {
+  const session = await openSession(opts);
+  try {
+    return await fn(session);
+  } finally {
+    await session.client.connection.close();
+  }
+}
+
 // Starts the workers that nothing serves yet; returns those it started so the caller can stop them.
 export async function ensureWorkers(session: Session, opts: { detached?: boolean } = {}): Promise<StartedWorker[]> {
   const started: StartedWorker[] = [];

@@ -1,7 +1,18 @@
 // The end of a run as a person reads it, and as the one JSON object `--json` prints.
+import type { WorkflowHandle } from '@temporalio/client';
+import { describeFailure } from '../lib/error-chain';
 import type { RunSummary } from '../workflows/experiment';
 import type { ScoreMetrics } from '../activities/types';
 import { out, say } from './io';
+
+// How a closed run ended: its summary, or the failure as one line.
+export async function readOutcome(handle: WorkflowHandle): Promise<{ summary?: RunSummary; failure?: string }> {
+  try {
+    return { summary: (await handle.result()) as RunSummary };
+  } catch (e) {
+    return { failure: describeFailure(e) };
+  }
+}
 
 // The JSON `run --json` and `status --json` end with.
 export function summaryJson(workflowId: string, workflowStatus: string, link: string, summary: RunSummary | undefined, failure?: string): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { stateDir } from '../../lib/local/project';
 import { isServed, startWorker, WORKERS, type WorkerKind } from '../../lib/local/workers';
 import { UsageError, out, say } from '../io';
 import { expectPositionals, type Command } from '../command';
-import { openSession } from '../session';
+import { withSession } from '../session';
 
 export const serverCommand: Command = {
   name: 'server',
@@ -59,8 +59,7 @@ export const workersCommand: Command = {
       return 0;
     }
     if (action !== 'start' && action !== 'status') throw new UsageError(`unknown action '${action}'`);
-    const session = await openSession({ startServer: action === 'start' });
-    try {
+    return withSession({ startServer: action === 'start' }, async (session) => {
       for (const kind of ['ts', 'py'] as WorkerKind[]) {
         const served = await isServed(session.client, kind);
         if (action === 'status' || served) {
@@ -72,8 +71,6 @@ export const workersCommand: Command = {
         say(`started the ${kind} worker (pid ${worker.pid}); log ${worker.log}`);
       }
       return 0;
-    } finally {
-      await session.client.connection.close();
-    }
+    });
   },
 };

@@ -2,7 +2,7 @@
 import { expectPositionals, type Command } from '../command';
 import { err, say, warn } from '../io';
 import { isServed } from '../../lib/local/workers';
-import { openSession, runLink, startExperiment } from '../session';
+import { runLink, startExperiment, withSession } from '../session';
 import { loadSpecOrReport } from './validate';
 
 export const startCommand: Command = {
@@ -14,8 +14,7 @@ export const startCommand: Command = {
     const [specPath] = expectPositionals(positionals, ['spec.yaml']) as [string];
     const loaded = await loadSpecOrReport(specPath);
     if (!loaded) return 1;
-    const session = await openSession({ startServer: true });
-    try {
+    return withSession({ startServer: true }, async (session) => {
       for (const kind of ['ts', 'py'] as const) {
         if (!(await isServed(session.client, kind))) warn(err.yellow(`no ${kind === 'ts' ? 'TypeScript' : 'Python'} worker polls yet: the run waits until one does (\`npx tooltune workers start\`).`));
       }
@@ -23,8 +22,6 @@ export const startCommand: Command = {
       say(handle.workflowId);
       warn(err.dim(runLink(session, handle.workflowId)));
       return 0;
-    } finally {
-      await session.client.connection.close();
-    }
+    });
   },
 };

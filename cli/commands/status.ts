@@ -1,13 +1,11 @@
 // `tooltune status <id>`, `cancel <id>` and `list`: look at runs on the configured Temporal.
 import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE } from '../../lib/temporal/names';
-import type { RunSummary } from '../../workflows/experiment';
 import type { Progress } from '../../workflows/run-state';
 import { expectPositionals, type Command } from '../command';
 import { formatStageLine } from '../follow';
 import { out, say } from '../io';
-import { openSession, runLink } from '../session';
-import { describeFailure } from '../../lib/error-chain';
-import { printSummary, summaryJson } from '../summary';
+import { runLink, withSession } from '../session';
+import { printSummary, readOutcome, summaryJson } from '../summary';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -16,23 +14,13 @@ export const statusCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }) {
     const [id] = expectPositionals(positionals, ['workflow-id']) as [string];
-    const session = await openSession({ startServer: false });
-    try {
+    return withSession({ startServer: false }, async (session) => {
       const handle = session.client.workflow.getHandle(id);
       const description = await handle.describe();
       const link = runLink(session, id);
-      let summary: RunSummary | undefined;
-      let failure: string | undefined;
-      let progress: Progress | undefined;
-      if (description.status.name === 'RUNNING') {
-        progress = await handle.query<Progress>('progress').catch(() => undefined);
-      } else {
-        try {
-          summary = (await handle.result()) as RunSummary;
-        } catch (e) {
-          failure = describeFailure(e);
-        }
-      }
+      const running = description.status.name === 'RUNNING';
+      const progress = running ? await handle.query<Progress>('progress').catch(() => undefined) : undefined;
+      const { summary, failure } = running ? {} : await readOutcome(handle);
       if (values.json) {
         say(JSON.stringify({ ...summaryJson(id, description.status.name, link, summary, failure), ...(progress ? { progress } : {}) }));
         return 0;
@@ -42,9 +30,7 @@ export const statusCommand: Command = {
       if (description.status.name === 'RUNNING') say(`\nnow: ${progress?.stage ?? '?'} (attempt ${progress?.attempt ?? 0}, ${progress?.branch ?? ''})\n${link}`);
       else printSummary(link, summary, failure);
       return 0;
-    } finally {
-      await session.client.connection.close();
-    }
+    });
   },
 };
 
@@ -55,14 +41,11 @@ export const cancelCommand: Command = {
   options: {},
   async run({ positionals }) {
     const [id] = expectPositionals(positionals, ['workflow-id']) as [string];
-    const session = await openSession({ startServer: false });
-    try {
+    return withSession({ startServer: false }, async (session) => {
       await session.client.workflow.getHandle(id).cancel();
       say(`cancellation requested for ${id}`);
       return 0;
-    } finally {
-      await session.client.connection.close();
-    }
+    });
   },
 };
 
@@ -73,8 +56,7 @@ export const listCommand: Command = {
   options: { limit: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values }) {
     const limit = Number.parseInt(String(values.limit ?? '20'), 10);
-    const session = await openSession({ startServer: false });
-    try {
+    return withSession({ startServer: false }, async (session) => {
       const rows: Record<string, unknown>[] = [];
       for await (const wf of session.client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` })) {
         const sa = wf.typedSearchAttributes;
@@ -88,8 +70,6 @@ export const listCommand: Command = {
       if (values.json) say(JSON.stringify(rows));
       else for (const r of rows) say(`${String(r.workflowId).padEnd(40)} ${String(r.status).padEnd(11)} ${String(r.stage ?? '').padEnd(20)} ${String(r.result ?? '')}  ${String(r.startTime)}`);
       return 0;
-    } finally {
-      await session.client.connection.close();
-    }
+    });
   },
 };

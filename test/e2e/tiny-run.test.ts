@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, pythonPath, temporalCliPath } from '../../lib/local/project';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const TEMPORAL = path.join(ROOT, 'python-activities', '.venv', 'bin', 'temporal');
+const ROOT = PROJECT_ROOT;
+const TEMPORAL = temporalCliPath();
 const home = mkdtempSync(path.join(tmpdir(), 'tooltune-e2e-'));
 const env = { NO_COLOR: '1', TOOLTUNE_HOME: home };
 
@@ -62,8 +63,7 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     expect(existsSync(path.join(summary.runDir, 'report.md'))).toBe(true);
 
     // peft loads the adapter as it is.
-    const py = path.join(ROOT, 'python-activities', '.venv', 'bin', 'python');
-    const load = await execa(py, ['-c', [
+    const load = await execa(pythonPath(), ['-c', [
       'import sys; from transformers import AutoModelForCausalLM; from peft import PeftModel',
       'base = AutoModelForCausalLM.from_pretrained(sys.argv[1])',
       'm = PeftModel.from_pretrained(base, sys.argv[2]); print(type(m).__name__)',

