@@ -23,7 +23,7 @@ export async function openSession(opts: { startServer: boolean }): Promise<Sessi
   if (opts.startServer && isLocalTarget(target)) {
     const result = await startDevServer();
     startedServer = result.started;
-    if (startedServer) warn(err.dim(`started the embedded Temporal server (pid ${result.pid}); Web UI http://localhost:8233`));
+    if (startedServer) warn(err.dim(`started the embedded Temporal server (pid ${result.pid}); Web UI ${result.ui}`));
   }
   try {
     return { client: await connectClient(target), target, startedServer };

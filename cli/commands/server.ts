@@ -17,7 +17,7 @@ export const serverCommand: Command = {
     const [action] = expectPositionals(positionals, ['start|stop|status']) as [string];
     if (action === 'start') {
       const result = await startDevServer();
-      say(result.started ? `started (pid ${result.pid}); Web UI http://localhost:8233` : 'already running; Web UI http://localhost:8233');
+      say(result.started ? `started (pid ${result.pid}); Web UI ${result.ui}` : `already running; Web UI ${result.ui}`);
       return 0;
     }
     if (action === 'stop') {
@@ -27,7 +27,7 @@ export const serverCommand: Command = {
     }
     if (action === 'status') {
       const s = await devServerStatus();
-      say(`${s.answering ? out.green('answering') : out.red('not answering')} on localhost:7233${s.managed ? ` (pid ${s.pid}, started by tooltune)` : ''}`);
+      say(`${s.answering ? out.green('answering') : out.red('not answering')} on ${s.address}${s.managed ? ` (pid ${s.pid}, started by tooltune)` : ''}`);
       say(`database: ${s.db}\nWeb UI:   ${s.ui}\nlog:      ${s.log}`);
       return s.answering ? 0 : 1;
     }

@@ -27,9 +27,10 @@ export function loadTemporalTarget(): TemporalTarget {
   };
 }
 
-// True when the configured target is the embedded dev server this project manages.
+// True when the configured target is a loopback address without TLS: the embedded dev server this
+// project manages (on 7233 by default; tests run their own on a free port).
 export function isLocalTarget(target: TemporalTarget): boolean {
-  return !target.tls && /^(localhost|127\.0\.0\.1|\[::1\]):7233$/.test(target.address);
+  return !target.tls && /^(localhost|127\.0\.0\.1|\[::1\]):\d+$/.test(target.address);
 }
 
 // Opens a client on the configured target; the caller closes client.connection.

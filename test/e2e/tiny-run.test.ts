@@ -7,11 +7,13 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, pythonPath, temporalCliPath } from '../../lib/local/project';
+import { freePort } from '../helpers/free-port';
 
 const ROOT = PROJECT_ROOT;
 const TEMPORAL = temporalCliPath();
 const home = mkdtempSync(path.join(tmpdir(), 'tooltune-e2e-'));
-const env = { NO_COLOR: '1', TOOLTUNE_HOME: home };
+// Its own server on free ports (set in beforeAll), state in a temporary folder: never the user's.
+const env: Record<string, string> = { NO_COLOR: '1', TOOLTUNE_HOME: home };
 
 // Runs the CLI like a user would, returning exit code and output.
 async function tooltune(args: string[], timeout = 15 * 60_000, extraEnv: Record<string, string> = {}) {
@@ -25,18 +27,17 @@ function lastJson(stdout: string): Record<string, any> {
 }
 
 describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model', () => {
-  let startedServer = false;
-
   beforeAll(async () => {
-    const status = await tooltune(['server', 'status']);
-    startedServer = status.exitCode !== 0;
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${await freePort()}`;
+    env.TOOLTUNE_UI_PORT = String(await freePort());
     const start = await tooltune(['server', 'start']);
     expect(start.exitCode, start.stderr).toBe(0);
+    expect(start.stdout).toMatch(/^started/);
   }, 120_000);
 
   afterAll(async () => {
     await tooltune(['workers', 'stop']);
-    if (startedServer) await tooltune(['server', 'stop']);
+    await tooltune(['server', 'stop']);
   }, 120_000);
 
   it('tooltune run tiny.yaml --json completes, leaves an adapter and metrics, and beats the baseline', async () => {
@@ -109,9 +110,9 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     const workers = await tooltune(['workers', 'start'], 5 * 60_000);
     expect(workers.exitCode, workers.stderr).toBe(0);
     const id = `tiny-cli-${Date.now()}`;
-    const start = await execa(TEMPORAL, ['workflow', 'start', '--type', 'tooltuneExperiment', '--task-queue', 'tooltune', '--workflow-id', id, '--input', '{"specPath": "specs/examples/tiny.yaml"}'], { cwd: ROOT, reject: false });
+    const start = await execa(TEMPORAL, ['workflow', 'start', '--type', 'tooltuneExperiment', '--task-queue', 'tooltune', '--workflow-id', id, '--input', '{"specPath": "specs/examples/tiny.yaml"}'], { cwd: ROOT, env, reject: false });
     expect(start.exitCode, start.stderr).toBe(0);
-    const result = await execa(TEMPORAL, ['workflow', 'result', '--workflow-id', id, '--output', 'json'], { cwd: ROOT, reject: false, timeout: 15 * 60_000 });
+    const result = await execa(TEMPORAL, ['workflow', 'result', '--workflow-id', id, '--output', 'json'], { cwd: ROOT, env, reject: false, timeout: 15 * 60_000 });
     expect(result.exitCode, result.stderr + result.stdout).toBe(0);
     const status = await tooltune(['status', id, '--json']);
     const summary = lastJson(status.stdout);
