@@ -1,0 +1,131 @@
+// The decode loop: one prefill run, then one run per new token, feeding each step's present KV back as the next past.
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { createRng, type Rng } from '../dataset/prng';
+import type { OpenSession } from './session';
+import { ranPastBlocks, STOP_TAIL_TOKENS } from './stop-rule';
+import type { TextTokenizer } from './tokenizer';
+import type { DecoderSpec } from './variant';
+
+// How a generation is sampled and when it stops.
+export interface DecodeOptions {
+  maxNewTokens: number;
+  /** 0 = greedy (argmax, the first maximum as torch.argmax); above 0 samples from softmax(logits / temperature). */
+  temperature: number;
+  /** Seed of the sampling PRNG (mulberry32): the same seed gives the same tokens. */
+  seed: number;
+  /** Stop once the output has run past its last </tool_use> block (predict.py's rule). */
+  stopAfterToolUse: boolean;
+}
+
+// Why generation ended.
+export type StopReason = 'eos' | 'tool_use' | 'max_new_tokens' | 'context_length';
+
+// The new tokens (an eos that ended generation is included, as in transformers' generate) and timings.
+export interface DecodeResult {
+  tokenIds: number[];
+  stopReason: StopReason;
+  prefillMs: number;
+  decodeMs: number;
+}
+
+// Runs prefill and the decode steps for one prompt (batch 1).
+export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextTokenizer, promptIds: readonly number[], opts: DecodeOptions): Promise<DecodeResult> {
+  const { session, kvType, wantsPositionIds } = open;
+  const promptLen = promptIds.length;
+  const capacity = d.contextLength;
+  // One all-ones mask for every step: each step feeds a view of its first `total` entries.
+  const mask = new BigInt64Array(Math.max(capacity, promptLen + 1)).fill(1n);
+  const emptyPast = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, d.numKvHeads, 0, d.headSize]);
+  const feeds: Record<string, ort.Tensor> = {
+    [d.inputIds]: new ort.Tensor('int64', BigInt64Array.from(promptIds, (id) => BigInt(id)), [1, promptLen]),
+    [d.attentionMask]: new ort.Tensor('int64', mask.subarray(0, promptLen), [1, promptLen]),
+  };
+  if (wantsPositionIds) feeds[d.positionIds] = new ort.Tensor('int64', BigInt64Array.from(promptIds, (_, i) => BigInt(i)), [1, promptLen]);
+  for (let i = 0; i < d.numLayers; i++) feeds[d.pastKey(i)] = feeds[d.pastValue(i)] = emptyPast;
+
+  const pick = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
+  const started = performance.now();
+  let out = await session.run(feeds);
+  let next = pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+  const prefillMs = performance.now() - started;
+  const tokenIds: number[] = [];
+  const stepIds = new BigInt64Array(1);
+  const stepPos = new BigInt64Array(1);
+  let stopReason: StopReason = 'max_new_tokens';
+  for (;;) {
+    tokenIds.push(next);
+    if (d.eosTokenIds.includes(next)) {
+      stopReason = 'eos';
+      break;
+    }
+    if (opts.stopAfterToolUse && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) {
+      stopReason = 'tool_use';
+      break;
+    }
+    if (tokenIds.length >= opts.maxNewTokens) break;
+    const total = promptLen + tokenIds.length;
+    if (total > capacity) {
+      stopReason = 'context_length';
+      break;
+    }
+    stepIds[0] = BigInt(next);
+    const step: Record<string, ort.Tensor> = {
+      [d.inputIds]: new ort.Tensor('int64', stepIds, [1, 1]),
+      [d.attentionMask]: new ort.Tensor('int64', mask.subarray(0, total), [1, total]),
+    };
+    if (wantsPositionIds) {
+      stepPos[0] = BigInt(total - 1);
+      step[d.positionIds] = new ort.Tensor('int64', stepPos, [1, 1]);
+    }
+    for (let i = 0; i < d.numLayers; i++) {
+      step[d.pastKey(i)] = out[d.presentKey(i)] as ort.Tensor;
+      step[d.pastValue(i)] = out[d.presentValue(i)] as ort.Tensor;
+    }
+    out = await session.run(step);
+    next = pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+  }
+  return { tokenIds, stopReason, prefillMs, decodeMs: performance.now() - started - prefillMs };
+}
+
+// The last position's logits as a view (no copy) of the [1, seq, vocab] output.
+function lastLogits(t: ort.Tensor, vocab: number): Float32Array {
+  const data = t.data as Float32Array;
+  return data.subarray(data.length - vocab);
+}
+
+// Greedy choice: the first index of the largest logit.
+export function argmax(row: Float32Array): number {
+  let best = 0;
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i] as number;
+    if (v > max) {
+      max = v;
+      best = i;
+    }
+  }
+  return best;
+}
+
+// Temperature sampling (no top-k, no top-p: predict.py's settings) with a seeded PRNG.
+export function sampler(temperature: number, rng: Rng): (row: Float32Array) => number {
+  let probs = new Float64Array(0);
+  return (row) => {
+    if (probs.length !== row.length) probs = new Float64Array(row.length);
+    let max = -Infinity;
+    for (let i = 0; i < row.length; i++) max = Math.max(max, row[i] as number);
+    let sum = 0;
+    for (let i = 0; i < row.length; i++) {
+      const p = Math.exp(((row[i] as number) - max) / temperature);
+      probs[i] = p;
+      sum += p;
+    }
+    let r = rng() * sum;
+    for (let i = 0; i < row.length; i++) {
+      r -= probs[i] as number;
+      if (r < 0) return i;
+    }
+    return row.length - 1;
+  };
+}

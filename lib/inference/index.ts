@@ -1,0 +1,11 @@
+// The inference engine's public surface (docs/INFERENCE.md): load a variant folder, generate tool calls.
+export { loadEngine, DEFAULT_MAX_NEW_TOKENS } from './engine';
+export type { Engine, EngineOptions, EngineToolCall, GenerateOptions, GenerateResult } from './engine';
+export { InferenceError } from './errors';
+export { DEFAULT_CHAT_TEMPLATE, createPromptBuilder } from './prompt';
+export type { PromptBuilder, PromptCase, RecordFormat } from './prompt';
+export { VARIANTS, resolveVariantDir } from './resolve-dir';
+export type { Variant } from './resolve-dir';
+export type { ExecutionProvider, GraphOptimization, SessionSettings } from './session';
+export { afterLastBlock, ranPastBlocks, trimAfterBlocks } from './stop-rule';
+export type { StopReason } from './decode';

@@ -1,0 +1,80 @@
+// Finds the variant folder a user means (a variant folder, or a run folder and a variant) and what the run knew.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderToolsHeader, type PromptTools } from '../dataset/render-records';
+import type { ToolDefinition } from '../tools/tool-definition';
+import { InferenceError } from './errors';
+import type { RecordFormat } from './prompt';
+
+// The variants the export stage writes under <run_dir>/export/onnx/.
+export const VARIANTS = ['fp32', 'int8', 'int4'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+// What a run folder says about prompts: its record format and the tools line of its text prompts.
+export interface RunContext {
+  runDir: string;
+  format: RecordFormat;
+  header: string;
+}
+
+// A variant folder and, when it lies in a run folder, that run's prompt settings.
+export interface ResolvedVariant {
+  variantDir: string;
+  run: RunContext | null;
+}
+
+// `dir` is a variant folder (holds genai_config.json) or a run folder (then export/onnx/<variant>, int4 by default).
+export function resolveVariantDir(dir: string, variant?: string): ResolvedVariant {
+  const abs = path.resolve(dir);
+  if (!existsSync(abs)) throw new InferenceError('no such folder', abs);
+  if (variant !== undefined && !(VARIANTS as readonly string[]).includes(variant)) {
+    throw new InferenceError(`variant must be one of ${VARIANTS.join(', ')}, got '${variant}'`);
+  }
+  if (existsSync(path.join(abs, 'genai_config.json'))) {
+    if (variant !== undefined && path.basename(abs) !== variant) {
+      throw new InferenceError(`is the ${path.basename(abs)} variant folder, not ${variant}: give the run folder to choose a variant`, abs);
+    }
+    const runDir = path.resolve(abs, '..', '..', '..');
+    const isRunVariant = path.basename(path.dirname(abs)) === 'onnx' && path.basename(path.resolve(abs, '..', '..')) === 'export';
+    return { variantDir: abs, run: isRunVariant ? readRunContext(runDir) : null };
+  }
+  const onnxRoot = path.join(abs, 'export', 'onnx');
+  if (!existsSync(onnxRoot)) {
+    throw new InferenceError('is neither a variant folder (no genai_config.json) nor a run folder with an ONNX export (no export/onnx/)', abs);
+  }
+  const chosen = variant ?? 'int4';
+  const variantDir = path.join(onnxRoot, chosen);
+  if (!existsSync(variantDir)) {
+    const have = VARIANTS.filter((v) => existsSync(path.join(onnxRoot, v)));
+    throw new InferenceError(`the run has no ${chosen} variant (it has: ${have.join(', ') || 'none'})`, variantDir);
+  }
+  return { variantDir, run: readRunContext(abs) };
+}
+
+// Reads spec.resolved.json (dataset.format, dataset.prompt_tools) and dataset/tools.json of a run folder.
+export function readRunContext(runDir: string): RunContext | null {
+  const specFile = path.join(runDir, 'spec.resolved.json');
+  if (!existsSync(specFile)) return null;
+  let dataset: { format?: string; prompt_tools?: string };
+  try {
+    dataset = (JSON.parse(readFileSync(specFile, 'utf8')) as { spec?: { dataset?: typeof dataset } }).spec?.dataset ?? {};
+  } catch (err) {
+    throw new InferenceError(`not valid JSON (${(err as Error).message})`, specFile);
+  }
+  const format: RecordFormat = dataset.format === 'chat' ? 'chat' : 'text';
+  const mode = (dataset.prompt_tools ?? 'none') as PromptTools;
+  let header = '';
+  const toolsFile = path.join(runDir, 'dataset', 'tools.json');
+  if (mode !== 'none') {
+    if (!existsSync(toolsFile)) throw new InferenceError(`missing: the run's prompts list its tools (dataset.prompt_tools: ${mode})`, toolsFile);
+    let tools: ToolDefinition[];
+    try {
+      tools = JSON.parse(readFileSync(toolsFile, 'utf8')) as ToolDefinition[];
+    } catch (err) {
+      throw new InferenceError(`not valid JSON (${(err as Error).message})`, toolsFile);
+    }
+    if (!Array.isArray(tools)) throw new InferenceError('must be a JSON array of tool definitions', toolsFile);
+    header = renderToolsHeader(tools, mode);
+  }
+  return { runDir, format, header };
+}

@@ -1,0 +1,37 @@
+// The predict stage's stop rule (python-activities/activities/predict.py), so both engines stop alike.
+
+const END = '</tool_use>';
+const START = '<tool_use>';
+// Python's str.lstrip() whitespace (differs from JS \s: adds \x1c-\x1f and \x85, lacks \ufeff).
+const PY_LEADING_SPACE = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+
+// How many trailing generated tokens the rule looks at (predict.py's ToolUseStop decodes the last 48).
+export const STOP_TAIL_TOKENS = 48;
+
+// Text after the last </tool_use>, or null when no block has closed yet.
+export function afterLastBlock(text: string): string | null {
+  const i = text.lastIndexOf(END);
+  return i < 0 ? null : text.slice(i + END.length);
+}
+
+// True once the output has moved on from tool calls: a line, or 32+ characters, after the last block that
+// do not open another <tool_use>. Lets models that never write EOS stop early (predict.py's ran_past_blocks).
+export function ranPastBlocks(text: string): boolean {
+  const rest = afterLastBlock(text);
+  if (rest === null) return false;
+  const tail = rest.replace(PY_LEADING_SPACE, '');
+  if (tail === '' || tail.startsWith(START) || START.startsWith(tail)) return false;
+  return tail.includes('\n') || codePoints(tail) >= 32;
+}
+
+// Cuts whatever follows the last tool block once generation had moved past it (predict.py's trim).
+export function trimAfterBlocks(text: string): string {
+  return ranPastBlocks(text) ? text.slice(0, text.lastIndexOf(END) + END.length) : text;
+}
+
+// Python's len(): code points, not UTF-16 units.
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}

@@ -1,0 +1,61 @@
+"""PyTorch reference for the TypeScript engine's tests: prompts and greedy tokens of the HF model, predict-style.
+
+    python tests/onnx_reference.py HF_DIR REQUEST.json   ->  prints {"runs": [[...], ...], "prompts": [[...], ...]}
+
+REQUEST.json: {"runs": [{"cases": [...], "record_format": "text"|"chat", "max_new_tokens": N,
+"stop_after_tool_use": bool}, ...], "templates": [...], "template_cases": [...]} (one process, torch loaded once).
+runs: per run and case, predict.py's case_prompt, its token ids, and the ids and text of model.generate(do_sample=False)
+alone (batch 1) with predict.py's tokenization, stopping criteria and trimming.
+prompts: per chat template in "templates", case_prompt of every template case in the chat format.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def main() -> None:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, StoppingCriteriaList
+
+    from activities.formatting import case_prompt
+    from activities.predict import ToolUseStop, trim
+
+    torch.set_num_threads(1)
+    hf_dir, request = sys.argv[1], json.loads(Path(sys.argv[2]).read_text())
+    tok = AutoTokenizer.from_pretrained(hf_dir)
+    model = AutoModelForCausalLM.from_pretrained(hf_dir, dtype=torch.float32).eval()
+    runs = []
+    for run in request.get("runs", []):
+        fmt, generations = run["record_format"], []
+        for case in run["cases"]:
+            prompt = case_prompt(tok, case, fmt)
+            enc = tok([prompt], return_tensors="pt", add_special_tokens=(fmt == "text"))
+            plen = enc["input_ids"].shape[1]
+            stops = StoppingCriteriaList([ToolUseStop(tok, plen)]) if run.get("stop_after_tool_use", True) else None
+            with torch.no_grad():
+                gen = model.generate(**enc, max_new_tokens=run["max_new_tokens"], do_sample=False, temperature=None,
+                                     top_p=None, top_k=None, pad_token_id=tok.pad_token_id,
+                                     eos_token_id=tok.eos_token_id, stopping_criteria=stops)
+            ids = gen[0, plen:].tolist()
+            text = tok.decode(ids, skip_special_tokens=True)
+            generations.append({"prompt": prompt, "prompt_ids": enc["input_ids"][0].tolist(), "ids": ids,
+                                "text": trim(text) if stops else text})
+        runs.append(generations)
+    prompts = []
+    for template in request.get("templates", []):
+        tok.chat_template = template
+        prompts.append([case_prompt(tok, c, "chat") for c in request.get("template_cases", [])])
+    print(json.dumps({"runs": runs, "prompts": prompts}))
+
+
+if __name__ == "__main__":
+    main()
