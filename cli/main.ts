@@ -15,6 +15,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'workers', summary: 'Start both workers in the background, stop them, or show who polls', load: async () => (await import('./commands/server')).workersCommand },
   { name: 'dataset', summary: 'Write the dataset a spec would train on, without a run', load: async () => (await import('./commands/dataset')).datasetCommand },
   { name: 'score', summary: 'Score predictions against cases', load: async () => (await import('./commands/score')).scoreCommand },
+  { name: 'generate', summary: "Answer a request with a run's ONNX model: tool call, text, latency", load: async () => (await import('./commands/generate')).generateCommand },
 ];
 
 // The top-level help text.
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       warn(`Usage: ${command.usage}`);
       return 2;
     }
-    if (e instanceof InvalidSpecError) {
+    if (e instanceof InvalidSpecError || (e instanceof Error && e.name === 'InferenceError')) {
       warn(err.red(e.message));
       return 1;
     }

@@ -9,6 +9,8 @@ import type { RecordFormat } from './prompt';
 // The variants the export stage writes under <run_dir>/export/onnx/.
 export const VARIANTS = ['fp32', 'int8', 'int4'] as const;
 export type Variant = (typeof VARIANTS)[number];
+// Files that mark a folder as a (broken) variant folder when genai_config.json is missing.
+const VARIANT_MARKERS = ['model.onnx', 'tokenizer.json', 'tokenizer_config.json'];
 
 // What a run folder says about prompts: its record format and the tools line of its text prompts.
 export interface RunContext {
@@ -39,6 +41,7 @@ export function resolveVariantDir(dir: string, variant?: string): ResolvedVarian
     return { variantDir: abs, run: isRunVariant ? readRunContext(runDir) : null };
   }
   const onnxRoot = path.join(abs, 'export', 'onnx');
+  if (VARIANT_MARKERS.some((f) => existsSync(path.join(abs, f)))) throw new InferenceError('missing from the variant folder', path.join(abs, 'genai_config.json'));
   if (!existsSync(onnxRoot)) {
     throw new InferenceError('is neither a variant folder (no genai_config.json) nor a run folder with an ONNX export (no export/onnx/)', abs);
   }

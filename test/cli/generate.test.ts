@@ -1,0 +1,65 @@
+// `tooltune generate` on the tiny INT4 model as a user runs it: run folder, variant folder, workflow id, errors.
+import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/local/project';
+import { onnxFixture, type OnnxFixture } from '../helpers/onnx-fixture';
+
+// Runs the real CLI in a child process, without colours; Temporal points at a closed port (never the user's).
+function tooltune(args: string[], cwd = PROJECT_ROOT) {
+  return execa(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'tooltune.mjs'), ...args], {
+    cwd, env: { NO_COLOR: '1', FORCE_COLOR: '', TOOLTUNE_DEBUG: '', TEMPORAL_ADDRESS: '127.0.0.1:9' }, reject: false, timeout: 60_000,
+  });
+}
+
+const STACK = /^\s+at .+[:(]\d+/m;
+
+describe('tooltune generate', () => {
+  let fx: OnnxFixture;
+  beforeAll(async () => {
+    fx = await onnxFixture();
+  }, 240_000);
+
+  it('answers on the INT4 model of a run folder: tool call or parse errors, text, latency', async () => {
+    const r = await tooltune(['generate', fx.root, 'Run npm test', '--threads', '1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^(tool call: \w+\(.*\)\n {2}name: \w+\n {2}parameters: \{.*\}|no tool call(\n {2}did not parse: .+)+)\n/);
+    expect(r.stdout).toMatch(/\ntext: ".*<tool_use>.*"\n/);
+    expect(r.stdout).toMatch(/\nlatency: \d+\.\d ms \(first token \d+\.\d ms; prompt \d+ tokens, \d+ new, [\d.]+ tok\/s; stopped: (eos|tool_use|max_new_tokens)\)\n/);
+    expect(r.stdout).toContain(`model: ${fx.int4}`);
+  });
+
+  it('--json on a variant folder, and a workflow id found under --artifacts-root', async () => {
+    const direct = await tooltune(['generate', fx.int4, 'Open server.py', '--json', '--max-new-tokens', '40']);
+    expect(direct.exitCode, direct.stderr).toBe(0);
+    const a = JSON.parse(direct.stdout) as Record<string, any>;
+    expect(a).toMatchObject({ variantDir: fx.int4, prompt: 'User: Open server.py\nAssistant:' });
+    expect(a.newTokens).toBeLessThanOrEqual(40);
+    for (const key of ['latencyMs', 'ttftMs', 'prefillMs', 'decodeMs', 'promptTokens']) expect(typeof a[key]).toBe('number');
+    expect(a.toolCall === null || typeof a.toolCall.name === 'string').toBe(true);
+
+    const artifacts = mkdtempSync(path.join(tmpdir(), 'tt-artifacts-'));
+    mkdirSync(path.join(artifacts, 'runs'));
+    symlinkSync(fx.root, path.join(artifacts, 'runs', 'tiny-run-1'));
+    const byId = await tooltune(['generate', 'tiny-run-1', 'Open server.py', '--json', '--max-new-tokens', '40', '--artifacts-root', artifacts]);
+    expect(byId.exitCode, byId.stderr).toBe(0);
+    expect((JSON.parse(byId.stdout) as Record<string, unknown>).tokenIds).toEqual(a.tokenIds);
+  });
+
+  it('errors: exit 1 naming the folder, exit 2 for bad flags, no stack trace', async () => {
+    const [missing, unknownRun, badFlag] = await Promise.all([
+      tooltune(['generate', fx.root, 'x', '--variant', 'int8']),
+      tooltune(['generate', 'no-such-run', 'x']),
+      tooltune(['generate', fx.int4, 'x', '--variant', 'int3']),
+    ]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain(`${path.join(fx.root, 'export', 'onnx', 'int8')}: the run has no int8 variant (it has: fp32, int4)`);
+    expect(missing.stderr).not.toMatch(STACK);
+    expect(unknownRun.exitCode).toBe(1);
+    expect(unknownRun.stderr).toMatch(/no folder .*artifacts\/runs\/no-such-run, and Temporal does not know the run's folder/);
+    expect(badFlag.exitCode).toBe(2);
+    expect(badFlag.stderr).toContain('--variant must be one of fp32, int8, int4');
+  });
+});
