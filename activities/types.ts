@@ -76,12 +76,76 @@ export interface ReportOutput {
   report_path: string;
 }
 
+// One ONNX variant to validate: its folder (inside run_dir) and the accuracy its format may lose.
+export interface QuantizedVariantInput {
+  format: 'fp32' | 'int8' | 'int4';
+  /** The variant folder, absolute or relative to run_dir (normally export/onnx/<format>). */
+  dir: string;
+  /** Largest allowed fall in tool_accuracy against the fine-tuned PyTorch model (spec quantization.formats[]). */
+  max_accuracy_drop: number;
+}
+
+// One case set the variants predict: val and the suite (and any other set the run scores).
+export interface CaseSetInput {
+  /** Names the files: predictions-<label>.jsonl, score-<label>.json. */
+  label: string;
+  cases_path: string;
+  /** The fine-tuned PyTorch model's metrics on the same cases (summary.metrics.finetuned / finetuned_suite). */
+  reference: ScoreMetrics | null;
+  /** Whether the keep/reject rule is applied on this set (val: true; the others are reported only). */
+  judge: boolean;
+}
+
+// Input of validateQuantized.
+export interface ValidateQuantizedInput {
+  run_dir: string;
+  variants: QuantizedVariantInput[];
+  case_sets: CaseSetInput[];
+  tools_path: string;
+  thresholds: ExperimentSpec['evaluation']['thresholds'];
+  record_format: 'text' | 'chat';
+  max_new_tokens: number;
+  temperature: number;
+  /** Tool accuracy a kept variant must stay above (default 0.90, the guide's). */
+  min_tool_accuracy?: number;
+  /** onnxruntime intra-op threads (default: one per core). */
+  threads?: number;
+  /** Output folder relative to run_dir (default export/validation). */
+  out_dir?: string;
+}
+
+// One variant's scores and verdict.
+export interface VariantVerdict {
+  format: QuantizedVariantInput['format'];
+  dir: string;
+  kept: boolean;
+  /** Why it was rejected ('<label>: ...'), empty when kept. */
+  reasons: string[];
+  bytes_on_disk: number;
+  /** Fall in tool_accuracy against the reference on the judged set(s); null if none was judged. */
+  tool_accuracy_drop: number | null;
+  max_accuracy_drop: number;
+  metrics: Record<string, ScoreMetrics>;
+  predictions_paths: Record<string, string>;
+  report_paths: Record<string, string>;
+  mean_latency_ms: number;
+}
+
+// The verdicts, the smallest kept variant (null when none passes) and why.
+export interface ValidateQuantizedOutput {
+  variants: VariantVerdict[];
+  recommended: QuantizedVariantInput['format'] | null;
+  reason: string;
+  summary_path: string;
+}
+
 // The TypeScript activities (worker.ts).
 export interface TsActivities {
   prepareRun(input: PrepareRunInput): Promise<RunPlan>;
   generateDataset(input: DatasetInput): Promise<DatasetOutput>;
   scorePredictions(input: ScoreInput): Promise<ScoreOutput>;
   writeReport(input: ReportInput): Promise<ReportOutput>;
+  validateQuantized(input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput>;
 }
 
 // ---- Python activities (python-activities/worker.py) ----

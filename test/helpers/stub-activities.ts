@@ -5,6 +5,7 @@ import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
   DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
   PrepareRunInput, PyActivities, ReportInput, ReportOutput, RunPlan, ScoreInput, ScoreMetrics, ScoreOutput, TsActivities,
+  ValidateQuantizedInput, ValidateQuantizedOutput,
 } from '../../activities/types';
 import { parseAndValidate } from '../../lib/spec/load-spec';
 import { InvalidSpecError } from '../../lib/spec/problems';
@@ -124,6 +125,10 @@ export class StubActivities {
     writeReport: async (input: ReportInput): Promise<ReportOutput> => {
       this.enter('writeReport', input);
       return { summary_path: `${input.run_dir}/summary.json`, report_path: `${input.run_dir}/report.md` };
+    },
+    validateQuantized: async (input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput> => {
+      this.enter('validateQuantized', input);
+      return { variants: [], recommended: null, reason: 'stub: nothing validated', summary_path: `${input.run_dir}/export/validation/validation.json` };
     },
   };
 

@@ -1,0 +1,139 @@
+// Stage "validate-quantized": every ONNX variant predicts the run's case sets in the TypeScript engine, the run's
+// scorer scores them, and the guide's rule keeps or rejects each variant against the fine-tuned PyTorch model.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
+import { InferenceError, loadEngine, type Engine } from '../lib/inference';
+import { resolveInside } from '../lib/paths';
+import { parseCase, readJsonl, type Case } from '../lib/score';
+import { scorePredictions } from './score';
+import type { ScoreMetrics, ValidateQuantizedInput, ValidateQuantizedOutput, VariantVerdict } from './types';
+
+// The guide's floor: a kept variant's tool accuracy stays above 90 %.
+export const MIN_TOOL_ACCURACY = 0.9;
+// Tie-break of equal sizes: the more compressed format first.
+const FORMAT_ORDER = ['int4', 'int8', 'fp32'];
+
+// Kept when tool accuracy is above the floor and fell by no more than max_accuracy_drop; reasons say why not.
+export function judgeVariant(metrics: ScoreMetrics, reference: ScoreMetrics, maxDrop: number, floor = MIN_TOOL_ACCURACY): { kept: boolean; drop: number; reasons: string[] } {
+  const drop = reference.tool_accuracy - metrics.tool_accuracy;
+  const reasons: string[] = [];
+  if (!(metrics.tool_accuracy > floor)) reasons.push(`tool_accuracy ${pct(metrics.tool_accuracy)} is not above ${pct(floor)}`);
+  if (drop > maxDrop + 1e-9) reasons.push(`tool_accuracy fell ${pct(drop)} against the fine-tuned PyTorch model (${pct(reference.tool_accuracy)}), more than max_accuracy_drop ${pct(maxDrop)}`);
+  return { kept: reasons.length === 0, drop, reasons };
+}
+
+// The smallest kept variant (bytes on disk), or null with the reason none passed.
+export function recommendVariant(verdicts: Pick<VariantVerdict, 'format' | 'kept' | 'bytes_on_disk'>[]): VariantVerdict['format'] | null {
+  const kept = verdicts.filter((v) => v.kept);
+  kept.sort((a, b) => a.bytes_on_disk - b.bytes_on_disk || FORMAT_ORDER.indexOf(a.format) - FORMAT_ORDER.indexOf(b.format));
+  return kept[0]?.format ?? null;
+}
+
+// The activity: predictions and scores of every variant on every case set, verdicts, and validation.json.
+export async function validateQuantized(input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput> {
+  const outDir = resolveInside(input.run_dir, input.out_dir ?? 'export/validation');
+  const sets = await Promise.all(input.case_sets.map(async (s) => ({ ...s, cases: await readJsonl(resolveInside(input.run_dir, s.cases_path), parseCase) })));
+  const judged = sets.filter((s) => s.judge);
+  if (judged.length === 0) throw invalid('case_sets: at least one set must have judge: true (normally val)');
+  for (const s of judged) if (!s.reference) throw invalid(`case_sets: the judged set '${s.label}' needs the fine-tuned PyTorch metrics as reference`);
+  if (input.variants.length === 0) throw invalid('variants: nothing to validate');
+  const total = input.variants.length * sets.reduce((n, s) => n + s.cases.length, 0);
+  const progress = { variant: '', set: '', done: 0, total };
+  const verdicts: VariantVerdict[] = [];
+  for (const variant of input.variants) {
+    const dir = resolveInside(input.run_dir, variant.dir);
+    progress.variant = variant.format;
+    let engine: Engine;
+    try {
+      engine = await loadEngine(dir, { recordFormat: input.record_format, ...(input.threads ? { threads: input.threads } : {}) });
+    } catch (err) {
+      if (err instanceof InferenceError) throw ApplicationFailure.nonRetryable(err.message, 'ModelNotFound');
+      throw err;
+    }
+    const verdict: VariantVerdict = {
+      format: variant.format, dir, kept: true, reasons: [], bytes_on_disk: folderBytes(dir), tool_accuracy_drop: null,
+      max_accuracy_drop: variant.max_accuracy_drop, metrics: {}, predictions_paths: {}, report_paths: {}, mean_latency_ms: 0,
+    };
+    let latencySum = 0;
+    let latencyCount = 0;
+    try {
+      for (const set of sets) {
+        progress.set = set.label;
+        const predictionsPath = path.join(outDir, variant.format, `predictions-${set.label}.jsonl`);
+        const lines: string[] = [];
+        for (const c of set.cases) {
+          const r = await engine.generateCase(c, { maxNewTokens: input.max_new_tokens, temperature: input.temperature });
+          lines.push(predictionLine(c, r.text, r.latencyMs));
+          latencySum += r.latencyMs;
+          latencyCount += 1;
+          progress.done += 1;
+          beat(progress);
+        }
+        await writeFileAtomic(predictionsPath, lines.join(''));
+        const score = await scorePredictions({
+          run_dir: input.run_dir, cases_path: resolveInside(input.run_dir, set.cases_path), predictions_path: predictionsPath,
+          tools_path: input.tools_path, out_path: path.join(outDir, variant.format, `score-${set.label}.json`), thresholds: input.thresholds,
+        });
+        verdict.metrics[set.label] = score.metrics;
+        verdict.predictions_paths[set.label] = predictionsPath;
+        verdict.report_paths[set.label] = score.report_path;
+        if (set.judge && set.reference) {
+          const j = judgeVariant(score.metrics, set.reference, variant.max_accuracy_drop, input.min_tool_accuracy ?? MIN_TOOL_ACCURACY);
+          verdict.tool_accuracy_drop = Math.max(verdict.tool_accuracy_drop ?? -Infinity, j.drop);
+          verdict.reasons.push(...j.reasons.map((r) => `${set.label}: ${r}`));
+        }
+      }
+    } finally {
+      await engine.close();
+    }
+    verdict.kept = verdict.reasons.length === 0;
+    verdict.mean_latency_ms = latencyCount ? latencySum / latencyCount : 0;
+    verdicts.push(verdict);
+  }
+  const recommended = recommendVariant(verdicts);
+  const reason = recommended
+    ? `${recommended} is the smallest variant that keeps the accuracy`
+    : `no variant passes: ${verdicts.map((v) => `${v.format} (${v.reasons.join('; ')})`).join('; ')}`;
+  const summaryPath = path.join(outDir, 'validation.json');
+  const output: ValidateQuantizedOutput = { variants: verdicts, recommended, reason, summary_path: summaryPath };
+  await writeJsonAtomic(summaryPath, output);
+  return output;
+}
+
+// One line as predict.py writes it: json.dumps({"id", "output", "latency_ms": round(ms, 3)}, ensure_ascii=False).
+export function predictionLine(c: Case, output: string, latencyMs: number): string {
+  const ms = Math.round(latencyMs * 1000) / 1000;
+  const num = Number.isInteger(ms) ? `${ms}.0` : String(ms);
+  return `{"id": ${JSON.stringify(c.id)}, "output": ${JSON.stringify(output)}, "latency_ms": ${num}}\n`;
+}
+
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    n += entry.isDirectory() ? folderBytes(p) : statSync(p).size;
+  }
+  return n;
+}
+
+// Heartbeats progress when running as an activity; stops between cases once the activity is cancelled.
+function beat(details: unknown): void {
+  let ctx: Context;
+  try {
+    ctx = Context.current();
+  } catch {
+    return; // called directly (tests, scripts): no activity context
+  }
+  ctx.heartbeat(details);
+  if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('validate-quantized cancelled');
+}
+
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, 'InvalidSpec');
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)} %`;
+}
