@@ -4,7 +4,8 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
-import { InferenceError, loadEngine, type Engine } from '../lib/inference';
+import type { Engine } from '../lib/inference';
+import { InferenceError } from '../lib/inference/errors';
 import { resolveInside } from '../lib/paths';
 import { parseCase, readJsonl, type Case } from '../lib/score';
 import { scorePredictions } from './score';
@@ -47,6 +48,8 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
     progress.variant = variant.format;
     let engine: Engine;
     try {
+      // Loaded on use: the worker starts without the onnxruntime and tokenizers native modules.
+      const { loadEngine } = await import('../lib/inference');
       engine = await loadEngine(dir, { recordFormat: input.record_format, ...(input.threads ? { threads: input.threads } : {}) });
     } catch (err) {
       if (err instanceof InferenceError) throw ApplicationFailure.nonRetryable(err.message, 'ModelNotFound');

@@ -1,16 +1,15 @@
 // validateQuantized on the tiny fp32 and int4 variants: predictions in predict.py's shape, the run's scorer,
 // and the guide's keep/reject rule (tool accuracy above 90 %, drop within max_accuracy_drop), smallest kept wins.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judgeVariant, predictionLine, recommendVariant, validateQuantized } from '../../activities/validate-quantized';
 import type { ScoreMetrics, ValidateQuantizedInput } from '../../activities/types';
 import { toEvalCase } from '../../lib/dataset/render-records';
 import { SUITE_CASES } from '../../lib/dataset/suite-cases';
 import { loadEngine } from '../../lib/inference';
 import { loadBuiltinTools } from '../../lib/tools/load-tools';
-import { onnxFixture, type OnnxFixture } from '../helpers/onnx-fixture';
+import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../helpers/onnx-fixture';
 
 const metrics = (toolAccuracy: number): ScoreMetrics => ({
   total: 10, tool_detection: 1, tool_parsing: 1, tool_accuracy: toolAccuracy, param_accuracy: toolAccuracy, schema_validity: 1,
@@ -43,7 +42,7 @@ describe('validateQuantized on the tiny variants', () => {
   let input: ValidateQuantizedInput;
   beforeAll(async () => {
     fx = await onnxFixture();
-    const run = mkdtempSync(path.join(tmpdir(), 'tt-vq-'));
+    const run = scratchDir('tt-vq-');
     for (const v of ['fp32', 'int4']) cpSync(path.join(fx.root, 'export', 'onnx', v), path.join(run, 'export', 'onnx', v), { recursive: true });
     mkdirSync(path.join(run, 'dataset'));
     cpSync(fx.data.cases, path.join(run, 'dataset', 'val_cases.jsonl'));
@@ -61,6 +60,7 @@ describe('validateQuantized on the tiny variants', () => {
       record_format: 'text', max_new_tokens: 48, temperature: 0, threads: 1,
     };
   }, 240_000);
+  afterAll(removeScratchDirs);
 
   it('predicts and scores every set with every variant; rejects with reasons when accuracy is not kept', async () => {
     const out = await validateQuantized(input);

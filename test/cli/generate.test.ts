@@ -1,11 +1,10 @@
 // `tooltune generate` on the tiny INT4 model as a user runs it: run folder, variant folder, workflow id, errors.
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/local/project';
-import { onnxFixture, type OnnxFixture } from '../helpers/onnx-fixture';
+import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../helpers/onnx-fixture';
 
 // Runs the real CLI in a child process, without colours; Temporal points at a closed port (never the user's).
 function tooltune(args: string[], cwd = PROJECT_ROOT) {
@@ -21,6 +20,7 @@ describe('tooltune generate', () => {
   beforeAll(async () => {
     fx = await onnxFixture();
   }, 240_000);
+  afterAll(removeScratchDirs);
 
   it('answers on the INT4 model of a run folder: tool call or parse errors, text, latency', async () => {
     const r = await tooltune(['generate', fx.root, 'Run npm test', '--threads', '1']);
@@ -40,7 +40,7 @@ describe('tooltune generate', () => {
     for (const key of ['latencyMs', 'ttftMs', 'prefillMs', 'decodeMs', 'promptTokens']) expect(typeof a[key]).toBe('number');
     expect(a.toolCall === null || typeof a.toolCall.name === 'string').toBe(true);
 
-    const artifacts = mkdtempSync(path.join(tmpdir(), 'tt-artifacts-'));
+    const artifacts = scratchDir('tt-artifacts-');
     mkdirSync(path.join(artifacts, 'runs'));
     symlinkSync(fx.root, path.join(artifacts, 'runs', 'tiny-run-1'));
     const byId = await tooltune(['generate', 'tiny-run-1', 'Open server.py', '--json', '--max-new-tokens', '40', '--artifacts-root', artifacts]);

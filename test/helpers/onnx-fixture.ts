@@ -1,6 +1,6 @@
 // The tiny model exported to ONNX (fp32 and int4) for the inference engine's tests, built once and cached.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,4 +66,18 @@ async function buildOnce(): Promise<OnnxFixture> {
     data: { train: abs(info.data.train), val: abs(info.data.val), cases: abs(info.data.cases) },
     vocabSize: info.vocab_size,
   };
+}
+
+const scratch: string[] = [];
+
+// A temporary folder for one test; removeScratchDirs() (in afterAll) deletes every one made in the file.
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+// Deletes the folders scratchDir made.
+export function removeScratchDirs(): void {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

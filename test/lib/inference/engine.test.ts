@@ -1,10 +1,9 @@
 // The engine's behaviour on the tiny INT4 model: stop rule, stop reasons, sampling, timings, run-folder lookup.
-import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, ranPastBlocks, trimAfterBlocks, afterLastBlock, type Engine } from '../../../lib/inference';
-import { onnxFixture, type OnnxFixture } from '../../helpers/onnx-fixture';
+import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../../helpers/onnx-fixture';
 
 describe('stop rule (predict.py ran_past_blocks / trim)', () => {
   it.each<[string, boolean]>([
@@ -42,7 +41,10 @@ describe('engine on the tiny INT4 model', () => {
     fx = await onnxFixture();
     engine = await loadEngine(path.dirname(path.dirname(path.dirname(fx.int4))), { variant: 'int4', threads: 1 });
   }, 240_000);
-  afterAll(async () => engine?.close());
+  afterAll(async () => {
+    await engine?.close();
+    removeScratchDirs();
+  });
 
   it('a run folder resolves to export/onnx/<variant>', () => {
     expect(engine.variantDir).toBe(fx.int4);
@@ -88,7 +90,7 @@ describe('engine on the tiny INT4 model', () => {
   });
 
   it("a run folder's spec decides the prompt: tools header in text format, chat template in chat format", async () => {
-    const run = mkdtempSync(path.join(tmpdir(), 'tt-run-'));
+    const run = scratchDir('tt-run-');
     cpSync(fx.int4, path.join(run, 'export', 'onnx', 'int4'), { recursive: true });
     mkdirSync(path.join(run, 'dataset'));
     writeFileSync(path.join(run, 'dataset', 'tools.json'), JSON.stringify([{ name: 'read', description: 'r', inputSchema: { type: 'object', properties: { file_path: {}, limit: {} }, required: ['file_path'] } }]));

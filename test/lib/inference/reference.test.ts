@@ -1,13 +1,12 @@
 // Equal to the reference: the fp32 ONNX model in the TypeScript engine gives PyTorch's greedy tokens, and builds
 // predict.py's prompts byte for byte (text format, the tiny model's chat template and three real-world templates).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPromptBuilder, loadEngine, type Engine } from '../../../lib/inference';
 import { PROJECT_ROOT } from '../../../lib/local/project';
-import { onnxFixture, PYTHON, type OnnxFixture } from '../../helpers/onnx-fixture';
+import { onnxFixture, PYTHON, removeScratchDirs, scratchDir, type OnnxFixture } from '../../helpers/onnx-fixture';
 
 const REFERENCE = path.join(PROJECT_ROOT, 'python-activities', 'tests', 'onnx_reference.py');
 
@@ -24,7 +23,7 @@ interface Reference {
 
 // Runs onnx_reference.py (PyTorch generate) on the fixture's HF model.
 async function reference(fx: OnnxFixture, request: Record<string, unknown>): Promise<Reference> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'tt-ref-')), 'request.json');
+  const file = path.join(scratchDir('tt-ref-'), 'request.json');
   writeFileSync(file, JSON.stringify(request));
   const run = await execa(PYTHON, [REFERENCE, fx.hfDir, file], { reject: false, timeout: 120_000 });
   if (run.exitCode !== 0) throw new Error(`onnx_reference.py failed: ${run.stderr.slice(-3000)}`);
@@ -61,7 +60,10 @@ describe('fp32 ONNX in the TypeScript engine equals PyTorch', () => {
       template_cases: cases,
     });
   }, 240_000);
-  afterAll(async () => engine?.close());
+  afterAll(async () => {
+    await engine?.close();
+    removeScratchDirs();
+  });
 
   it('text format: same prompt, prompt ids, greedy tokens and text, with the stop rule', async () => {
     expect(ref.runs[0]).toHaveLength(cases.length);

@@ -1,19 +1,19 @@
 // A broken variant folder gets an InferenceError naming the file, never a crash inside onnxruntime.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceError, loadEngine } from '../../../lib/inference';
-import { onnxFixture, type OnnxFixture } from '../../helpers/onnx-fixture';
+import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../../helpers/onnx-fixture';
 
 let fx: OnnxFixture;
 beforeAll(async () => {
   fx = await onnxFixture();
 }, 240_000);
+afterAll(removeScratchDirs);
 
 // A writable copy of the int4 variant, changed by `edit`.
 function brokenCopy(edit: (dir: string) => void): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'tt-variant-')), 'int4');
+  const dir = path.join(scratchDir('tt-variant-'), 'int4');
   cpSync(fx.int4, dir, { recursive: true });
   edit(dir);
   return dir;
