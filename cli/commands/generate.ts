@@ -2,18 +2,21 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runFolderName } from '../../activities/spec';
-import { InferenceError, loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type Variant } from '../../lib/inference';
+import { InferenceError, loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type GraphOptimization, type Variant } from '../../lib/inference';
 import { renderToolCall } from '../../lib/tool-call/render';
 import { type Command } from '../command';
 import { UsageError, out, say } from '../io';
 import { withSession } from '../session';
+
+const GRAPH_LEVELS: string[] = ['disabled', 'basic', 'extended', 'all'];
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: "Run a request through a run's ONNX model and print the tool call, the text and the latency",
   usage: [
     'tooltune generate <workflow-id | run folder | variant folder> "<request>" [--variant int4|int8|fp32] [--json]',
-    '          [--max-new-tokens N] [--threads N] [--temperature T] [--seed N] [--provider cpu|cuda] [--artifacts-root DIR]',
+    '          [--max-new-tokens N] [--threads N] [--temperature T] [--seed N] [--provider cpu|cuda]',
+    '          [--graph-optimization disabled|basic|extended|all] [--artifacts-root DIR]',
     '  a workflow id is looked up as <artifacts-root>/runs/<id> (default ./artifacts), else asked of Temporal',
     '  --variant       which export/onnx/<variant> of a run (default int4)',
     '  --threads       onnxruntime intra-op threads (default: one per core)',
@@ -21,6 +24,7 @@ export const generateCommand: Command = {
   options: {
     variant: { type: 'string' }, json: { type: 'boolean' }, 'max-new-tokens': { type: 'string' }, threads: { type: 'string' },
     temperature: { type: 'string' }, seed: { type: 'string' }, provider: { type: 'string' }, 'artifacts-root': { type: 'string' },
+    'graph-optimization': { type: 'string' },
   },
   async run({ values, positionals }) {
     if (positionals.length !== 2) throw new UsageError(`expected <run> "<request>", got ${positionals.length} argument(s)`);
@@ -30,11 +34,14 @@ export const generateCommand: Command = {
     if (variant !== undefined && !(VARIANTS as readonly string[]).includes(variant)) throw new UsageError(`--variant must be one of ${VARIANTS.join(', ')}`);
     const provider = (values.provider as string | undefined) ?? 'cpu';
     if (provider !== 'cpu' && provider !== 'cuda') throw new UsageError('--provider must be cpu or cuda');
+    const graph = (values['graph-optimization'] as string | undefined) ?? 'all';
+    if (!GRAPH_LEVELS.includes(graph)) throw new UsageError(`--graph-optimization must be one of ${GRAPH_LEVELS.join(', ')}`);
     const dir = await resolveTarget(target, (values['artifacts-root'] as string | undefined) ?? 'artifacts');
     const engine = await loadEngine(dir, {
       ...(variant ? { variant: variant as Variant } : {}),
       threads: intFlag(values.threads, 'threads', 0, 0, 1024),
       executionProvider: provider as ExecutionProvider,
+      graphOptimization: graph as GraphOptimization,
     });
     try {
       const result = await engine.generate(request, {

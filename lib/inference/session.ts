@@ -1,4 +1,7 @@
 // Opens the variant's ONNX graph in onnxruntime-node and checks its inputs and outputs against genai_config.json.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { InferenceError } from './errors';
 import type { DecoderSpec } from './variant';
@@ -30,6 +33,7 @@ export async function openSession(decoder: DecoderSpec, settings: SessionSetting
   if (!Number.isInteger(threads) || threads < 0 || threads > 1024) throw new InferenceError(`threads must be an integer from 0 to 1024, got ${threads}`);
   const provider = settings.executionProvider ?? 'cpu';
   if (provider !== 'cpu' && provider !== 'cuda') throw new InferenceError(`execution provider must be cpu or cuda, got ${String(provider)}`);
+  if (provider === 'cuda') requireCudaBuild();
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
     graphOptimizationLevel: settings.graphOptimization ?? 'all',
@@ -46,6 +50,15 @@ export async function openSession(decoder: DecoderSpec, settings: SessionSetting
     throw new InferenceError(`onnxruntime cannot load the model (${msg})`, decoder.modelFile);
   }
   return { session, ...checkGraph(session, decoder) };
+}
+
+// onnxruntime-node ships a CPU build; its CUDA provider libraries come only from its install script.
+function requireCudaBuild(): void {
+  const pkg = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+  const lib = path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
+  if (!existsSync(lib)) {
+    throw new InferenceError(`the CUDA execution provider is not installed (no ${lib}); install onnxruntime-node's CUDA build with \`ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node\`, or use the CPU`);
+  }
 }
 
 function checkGraph(session: ort.InferenceSession, d: DecoderSpec): Omit<OpenSession, 'session'> {

@@ -1,9 +1,12 @@
 // The engine's behaviour on the tiny INT4 model: stop rule, stop reasons, sampling, timings, run-folder lookup.
-import { cpSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, ranPastBlocks, trimAfterBlocks, afterLastBlock, type Engine } from '../../../lib/inference';
+import { PROJECT_ROOT } from '../../../lib/local/project';
 import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../../helpers/onnx-fixture';
+
+const CUDA_LIB = path.join(PROJECT_ROOT, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
 
 describe('stop rule (predict.py ran_past_blocks / trim)', () => {
   it.each<[string, boolean]>([
@@ -87,6 +90,10 @@ describe('engine on the tiny INT4 model', () => {
     await expect(engine.generate('x', { temperature: -1 })).rejects.toThrow(/temperature must be 0/);
     await expect(engine.generate('x '.repeat(600))).rejects.toThrow(/the model's context is 512/);
     await expect(loadEngine(fx.int4, { threads: -2 })).rejects.toThrow(/threads must be an integer/);
+  });
+
+  it.skipIf(existsSync(CUDA_LIB))('cuda without onnxruntime-node\'s CUDA build: a clear error, not a native one', async () => {
+    await expect(loadEngine(fx.int4, { executionProvider: 'cuda' })).rejects.toThrow(/the CUDA execution provider is not installed .*ONNXRUNTIME_NODE_INSTALL=cuda12/);
   });
 
   it("a run folder's spec decides the prompt: tools header in text format, chat template in chat format", async () => {
