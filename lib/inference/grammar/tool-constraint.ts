@@ -80,8 +80,19 @@ function makeStep(matcher: Awaited<ReturnType<XGrammarModule['GrammarMatcher']['
   return {
     async maskLogits(logits, offset = 0) {
       const mask = await matcher.getNextTokenBitmask();
-      for (let word = 0; word * 32 < vocabSize; word++) {
-        const bits = mask[word] as number;
+      // Runs of all-forbidden words are filled natively in one call; mixed words bit by bit.
+      let runStart = -1;
+      const words = Math.ceil(vocabSize / 32);
+      for (let word = 0; word <= words; word++) {
+        const bits = word < words ? (mask[word] as number) : -1;
+        if (bits === 0) {
+          if (runStart < 0) runStart = word;
+          continue;
+        }
+        if (runStart >= 0) {
+          logits.fill(-Infinity, offset + runStart * 32, offset + Math.min(word * 32, vocabSize));
+          runStart = -1;
+        }
         if (bits === -1) continue;
         for (let b = 0; b < 32; b++) {
           const id = word * 32 + b;
