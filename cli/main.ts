@@ -15,6 +15,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'workers', summary: 'Start both workers in the background, stop them, or show who polls', load: async () => (await import('./commands/server')).workersCommand },
   { name: 'dataset', summary: 'Write the dataset a spec would train on, without a run', load: async () => (await import('./commands/dataset')).datasetCommand },
   { name: 'score', summary: 'Score predictions against cases', load: async () => (await import('./commands/score')).scoreCommand },
+  { name: 'serve', summary: 'Serve a run\'s model behind an OpenAI-compatible chat completions endpoint', load: async () => (await import('./commands/serve')).serveCommand },
 ];
 
 // The top-level help text.

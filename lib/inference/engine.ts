@@ -6,7 +6,7 @@ import { decodeTokens, type StopReason } from './decode';
 import { InferenceError } from './errors';
 import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type StepConstraint } from './grammar/tool-constraint';
 import { createPromptBuilder, type PromptBuilder, type PromptCase, type RecordFormat } from './prompt';
-import { resolveVariantDir, type Variant } from './resolve-dir';
+import { resolveVariantDir, type RunContext, type Variant } from './resolve-dir';
 import { openSession, type OpenSession, type SessionSettings } from './session';
 import { trimAfterBlocks } from './stop-rule';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -69,6 +69,8 @@ export interface GenerateResult {
 // A loaded model: generate() for requests, generateCase() for evaluation cases, close() to free the session.
 export interface Engine {
   variantDir: string;
+  /** What the run folder around the variant said (prompt format, tools, spec), or null for a bare folder. */
+  run: RunContext | null;
   files: VariantFiles;
   prompts: PromptBuilder;
   generate(request: string, options?: GenerateOptions): Promise<GenerateResult>;
@@ -76,6 +78,8 @@ export interface Engine {
   generatePrompt(prompt: string, options?: GenerateOptions): Promise<GenerateResult>;
   /** Generates from token ids as given (benchmarks: every engine runs the same ids). */
   generateIds(promptIds: readonly number[], options?: GenerateOptions): Promise<GenerateResult>;
+  /** Token ids to text as the generation's text is made (special tokens skipped). */
+  decode(ids: readonly number[]): Promise<string>;
   /** The grammar compiler for this model's vocabulary (built on first use, then shared). */
   constraints(): Promise<ToolConstraintCompiler>;
   close(): Promise<void>;
@@ -100,11 +104,13 @@ export async function loadEngine(dir: string, options: EngineOptions = {}): Prom
   let compiler: Promise<ToolConstraintCompiler> | undefined;
   return {
     variantDir,
+    run,
     files,
     prompts,
     generate: (request, opts) => generatePrompt(prompts.forRequest(request), opts),
     generateCase: (c, opts) => generatePrompt(prompts.forCase(c), opts),
     generatePrompt,
+    decode: (ids) => tokenizer.decode([...ids]),
     generateIds: (ids, opts = {}) => runGeneration(open, files, tokenizer, prompts.addSpecialTokens, ids, opts),
     constraints() {
       compiler ??= ToolConstraintCompiler.create(grammarVocabFromTokenizerJson(JSON.parse(files.tokenizerJson) as Record<string, unknown>, files.decoder.vocabSize, files.decoder.eosTokenIds));
