@@ -38,10 +38,10 @@ export const serveCommand: Command = {
     });
     const isRunFolder = first.variantDir !== path.resolve(dir);
     const engine = await loadEngine(dir, { variant: variant ?? (isRunFolder ? config.variant : undefined), threads: config.threads, executionProvider: config.execution_provider });
-    const runName = engine.run ? path.basename(engine.run.runDir) : path.basename(engine.variantDir);
-    const modelId = `tooltune/${runName}/${path.basename(engine.variantDir)}`;
+    const variantName = path.basename(engine.variantDir);
+    const modelId = engine.run ? `tooltune/${path.basename(engine.run.runDir)}/${variantName}` : `tooltune/${variantName}`;
     const failedCallsLog = engine.run ? path.join(engine.run.runDir, 'serving', 'failed-calls.jsonl') : null;
-    const { app } = buildServer(config, { engine, modelId, failedCallsLog });
+    const { app, shutdown } = buildServer(config, { engine, modelId, failedCallsLog });
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const address = await app.listen({ host, port });
     say(`serving ${modelId} (${engine.variantDir}) at ${address}/v1  — batch ${config.batch}, constrained ${config.constrained ? 'on' : 'off'}, max_tokens ${config.max_tokens}, temperature ${config.temperature}`);
@@ -49,7 +49,7 @@ export const serveCommand: Command = {
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         warn(`${signal}: finishing requests in flight, then stopping`);
-        void app.close().then(resolve);
+        void shutdown().then(resolve);
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

@@ -79,7 +79,8 @@ export async function runCompletion(engine: Engine, req: PreparedRequest, opts: 
   }
   await pending;
   const parsed = parseToolUse(generation.text);
-  const check = createParamsChecker(req.tools);
+  // Without tools there is no schema to hold the calls to: only parsing counts.
+  const check = req.tools.length ? createParamsChecker(req.tools) : () => [];
   const schemaErrors = parsed.calls.flatMap((c) => check(c).map((e) => `${c.tool}: ${e}`));
   const toolCalls = req.choice === 'none' ? [] : opts.sink ? streamed : parsed.calls.map(toOpenAi);
   const content = contentOutsideBlocks(generation.text);

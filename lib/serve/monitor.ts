@@ -66,7 +66,8 @@ export class Monitor {
     if (this.window.length > this.opts.window) this.window.shift();
     const share = this.currentValidity() as number;
     this.validity.set(share);
-    const low = share < this.opts.threshold;
+    // A handful of calls says little: alert once the window holds enough of them (20, or the whole window).
+    const low = share < this.opts.threshold && this.window.length >= Math.min(20, this.opts.window);
     if (low && !this.alerting) this.opts.warn(`ALERT tool-call validity ${(share * 100).toFixed(1)} % is below ${(this.opts.threshold * 100).toFixed(0)} % over the last ${this.window.length} calls`);
     if (!low && this.alerting) this.opts.warn(`tool-call validity back to ${(share * 100).toFixed(1)} %`);
     this.alerting = low;

@@ -23,8 +23,9 @@ function errorBody(message: string, type: string, param: string | null = null, c
   return { error: { message, type, param, code } };
 }
 
-// Builds the app (not yet listening); app.close() waits for requests in flight, then frees the monitor.
-export function buildServer(config: ServingConfig, deps: ServerDeps): { app: FastifyInstance; monitor: Monitor; slots: Slots } {
+// Builds the app (not yet listening). shutdown() stops taking requests, lets those in flight finish (their
+// connections close after the answer, so keep-alive clients cannot hold the server open), then closes.
+export function buildServer(config: ServingConfig, deps: ServerDeps): { app: FastifyInstance; monitor: Monitor; slots: Slots; shutdown: () => Promise<void> } {
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: config.body_limit_kb * 1024,
@@ -39,6 +40,10 @@ export function buildServer(config: ServingConfig, deps: ServerDeps): { app: Fas
     if (request.url.startsWith('/v1/chat/completions')) monitor.countRequest(reply.statusCode);
   });
   app.addHook('onClose', async () => monitor.close());
+  let closing = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
 
   app.setErrorHandler((err: FastifyError, _request, reply) => {
     if (err instanceof BadRequest) return reply.code(err.status).send(errorBody(err.message, 'invalid_request_error', err.param, err.code));
@@ -97,7 +102,7 @@ export function buildServer(config: ServingConfig, deps: ServerDeps): { app: Fas
     const started = performance.now();
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: closing ? 'close' : 'keep-alive' });
     const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
       raw.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: deps.modelId, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...extra })}\n\n`);
     chunk({ role: 'assistant', content: '' });
@@ -119,5 +124,9 @@ export function buildServer(config: ServingConfig, deps: ServerDeps): { app: Fas
     return reply;
   }
 
-  return { app, monitor, slots };
+  const shutdown = async () => {
+    closing = true;
+    await app.close();
+  };
+  return { app, monitor, slots, shutdown };
 }
