@@ -4,3 +4,4 @@ export { generateDataset } from './dataset';
 export { scorePredictions } from './score';
 export { writeReport } from './report';
 export { validateQuantized } from './validate-quantized';
+export { benchmarkEngine } from './benchmark';

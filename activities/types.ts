@@ -3,6 +3,7 @@
 // Fields are snake_case on both sides of the language boundary; artifacts travel as paths.
 import type { DatasetResult } from '../lib/dataset/generate-dataset';
 import type { ScoreReport } from '../lib/score';
+import type { BenchHost, BenchRow, BenchTable } from '../lib/bench/table';
 import type { ExperimentSpec } from '../lib/spec/spec-types';
 
 // Where the workflow's spec comes from: a path, inline YAML, or a spec object.
@@ -146,6 +147,7 @@ export interface TsActivities {
   scorePredictions(input: ScoreInput): Promise<ScoreOutput>;
   writeReport(input: ReportInput): Promise<ReportOutput>;
   validateQuantized(input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput>;
+  benchmarkEngine(input: BenchmarkEngineInput): Promise<BenchmarkEngineOutput>;
 }
 
 // ---- Python activities (python-activities/worker.py) ----
@@ -238,4 +240,55 @@ export interface PyActivities {
   preflight_model(input: PreflightInput): Promise<PreflightOutput>;
   finetune(input: FinetuneInput): Promise<FinetuneOutput>;
   predict(input: PredictInput): Promise<PredictOutput>;
+  benchmark_python(input: BenchmarkInput): Promise<BenchmarkOutput>;
+}
+
+// ---- Benchmark (both halves) ----
+
+// One exported ONNX variant folder.
+export interface BenchVariant {
+  name: string;
+  path: string;
+}
+
+// Input of the Python half, benchmark_python: PyTorch fp32 on the merged model and onnxruntime-genai per variant.
+export interface BenchmarkInput {
+  run_dir: string;
+  merged_dir: string;
+  cases_path: string;
+  out_dir: string;
+  variants?: BenchVariant[];
+  record_format?: 'text' | 'chat';
+  num_prompts?: number;
+  new_tokens?: number;
+  warmup_runs?: number;
+  runs?: number;
+  threads?: number;
+  pytorch?: boolean;
+}
+
+// What the Python half measured (rows in lib/bench/table.ts's shape), and the prompts file both halves run.
+export interface BenchmarkOutput {
+  host: BenchHost;
+  read_bandwidth_bytes_per_s: number;
+  prompts_path: string;
+  results: BenchRow[];
+  results_path: string;
+}
+
+// Input of the TypeScript half: the Python half's output, the variants, and the tools for the grammar's cost.
+export interface BenchmarkEngineInput {
+  run_dir: string;
+  out_dir: string;
+  python: BenchmarkOutput;
+  variants: BenchVariant[];
+  tools_path: string | null;
+  grammar_variant: string | null;
+}
+
+// The joined tables (one per host) and where they were written.
+export interface BenchmarkEngineOutput {
+  tables: BenchTable[];
+  json_path: string;
+  markdown_path: string;
 }

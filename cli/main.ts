@@ -16,6 +16,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'dataset', summary: 'Write the dataset a spec would train on, without a run', load: async () => (await import('./commands/dataset')).datasetCommand },
   { name: 'score', summary: 'Score predictions against cases', load: async () => (await import('./commands/score')).scoreCommand },
   { name: 'generate', summary: "Answer a request with a run's ONNX model: tool call, text, latency", load: async () => (await import('./commands/generate')).generateCommand },
+  { name: 'serve', summary: 'Serve a run\'s model behind an OpenAI-compatible chat completions endpoint', load: async () => (await import('./commands/serve')).serveCommand },
 ];
 
 // The top-level help text.

@@ -2,6 +2,8 @@
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import { createRng, type Rng } from '../dataset/prng';
+import { InferenceError } from './errors';
+import type { StepConstraint } from './grammar/tool-constraint';
 import type { OpenSession } from './session';
 import { ranPastBlocks, STOP_TAIL_TOKENS } from './stop-rule';
 import type { TextTokenizer } from './tokenizer';
@@ -16,6 +18,14 @@ export interface DecodeOptions {
   seed: number;
   /** Stop once the output has run past its last </tool_use> block (predict.py's rule). */
   stopAfterToolUse: boolean;
+  /** Until this many tokens exist, eos is masked out and the stop rule is not applied (benchmarks: equal lengths). */
+  minNewTokens?: number;
+  /** Grammar masks for each step (constrained decoding); the chosen token advances it. */
+  constraint?: StepConstraint | null;
+  /** Stops between steps with an AbortError (a client that went away, a shutdown). */
+  signal?: AbortSignal;
+  /** Called with each new token id as it is chosen (streaming). */
+  onToken?: (tokenId: number) => void;
 }
 
 // Why generation ended.
@@ -44,22 +54,37 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
   if (wantsPositionIds) feeds[d.positionIds] = new ort.Tensor('int64', BigInt64Array.from(promptIds, (_, i) => BigInt(i)), [1, promptLen]);
   for (let i = 0; i < d.numLayers; i++) feeds[d.pastKey(i)] = feeds[d.pastValue(i)] = emptyPast;
 
-  const pick = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
-  const started = performance.now();
-  let out = await session.run(feeds);
-  let next = pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
-  const prefillMs = performance.now() - started;
+  const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
+  const minNew = opts.minNewTokens ?? 0;
   const tokenIds: number[] = [];
+  // Masks the row (grammar, eos before minNewTokens), picks a token and advances the grammar with it.
+  const pick = async (row: Float32Array): Promise<number> => {
+    if (opts.constraint) await opts.constraint.maskLogits(row);
+    if (tokenIds.length < minNew) for (const eos of d.eosTokenIds) if (eos < row.length) row[eos] = -Infinity;
+    const id = sample(row);
+    if (opts.constraint && !opts.constraint.accept(id)) throw new InferenceError(`the grammar rejected token ${id} it had allowed`);
+    return id;
+  };
+  const started = performance.now();
+  opts.signal?.throwIfAborted();
+  let out = await session.run(feeds);
+  let next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+  const prefillMs = performance.now() - started;
   const stepIds = new BigInt64Array(1);
   const stepPos = new BigInt64Array(1);
   let stopReason: StopReason = 'max_new_tokens';
   for (;;) {
     tokenIds.push(next);
+    opts.onToken?.(next);
     if (d.eosTokenIds.includes(next)) {
       stopReason = 'eos';
       break;
     }
-    if (opts.stopAfterToolUse && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) {
+    if (opts.constraint?.isTerminated()) {
+      stopReason = 'eos';
+      break;
+    }
+    if (opts.stopAfterToolUse && tokenIds.length >= minNew && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) {
       stopReason = 'tool_use';
       break;
     }
@@ -82,8 +107,9 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
       step[d.pastKey(i)] = out[d.presentKey(i)] as ort.Tensor;
       step[d.pastValue(i)] = out[d.presentValue(i)] as ort.Tensor;
     }
+    opts.signal?.throwIfAborted();
     out = await session.run(step);
-    next = pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+    next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
   }
   return { tokenIds, stopReason, prefillMs, decodeMs: performance.now() - started - prefillMs };
 }

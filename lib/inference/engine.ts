@@ -4,8 +4,9 @@ import { parseToolUse } from '../tool-call/parse';
 import type { JsonValue } from '../tool-call/types';
 import { decodeTokens, type StopReason } from './decode';
 import { InferenceError } from './errors';
+import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type StepConstraint } from './grammar/tool-constraint';
 import { createPromptBuilder, type PromptBuilder, type PromptCase, type RecordFormat } from './prompt';
-import { resolveVariantDir, type Variant } from './resolve-dir';
+import { resolveVariantDir, type RunContext, type Variant } from './resolve-dir';
 import { openSession, type OpenSession, type SessionSettings } from './session';
 import { trimAfterBlocks } from './stop-rule';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -28,6 +29,14 @@ export interface GenerateOptions {
   seed?: number;
   /** false: run to eos or maxNewTokens even after the tool calls (default true). */
   stopAfterToolUse?: boolean;
+  /** Generate at least this many tokens (eos masked until then): benchmarks compare equal lengths. */
+  minNewTokens?: number;
+  /** Schema-constrained decoding: a fresh StepConstraint for this call (lib/inference/grammar). */
+  constraint?: StepConstraint | null;
+  /** Aborts between decode steps (AbortError). */
+  signal?: AbortSignal;
+  /** Each new token id as it is chosen (streaming). */
+  onToken?: (tokenId: number) => void;
 }
 
 // One tool call in the guide's shape.
@@ -60,11 +69,19 @@ export interface GenerateResult {
 // A loaded model: generate() for requests, generateCase() for evaluation cases, close() to free the session.
 export interface Engine {
   variantDir: string;
+  /** What the run folder around the variant said (prompt format, tools, spec), or null for a bare folder. */
+  run: RunContext | null;
   files: VariantFiles;
   prompts: PromptBuilder;
   generate(request: string, options?: GenerateOptions): Promise<GenerateResult>;
   generateCase(c: PromptCase, options?: GenerateOptions): Promise<GenerateResult>;
   generatePrompt(prompt: string, options?: GenerateOptions): Promise<GenerateResult>;
+  /** Generates from token ids as given (benchmarks: every engine runs the same ids). */
+  generateIds(promptIds: readonly number[], options?: GenerateOptions): Promise<GenerateResult>;
+  /** Token ids to text as the generation's text is made (special tokens skipped). */
+  decode(ids: readonly number[]): Promise<string>;
+  /** The grammar compiler for this model's vocabulary (built on first use, then shared). */
+  constraints(): Promise<ToolConstraintCompiler>;
   close(): Promise<void>;
 }
 
@@ -84,30 +101,39 @@ export async function loadEngine(dir: string, options: EngineOptions = {}): Prom
   });
   const open = await openSession(files.decoder, options);
   const generatePrompt = (prompt: string, opts: GenerateOptions = {}) => runGeneration(open, files, tokenizer, prompts.addSpecialTokens, prompt, opts);
+  let compiler: Promise<ToolConstraintCompiler> | undefined;
   return {
     variantDir,
+    run,
     files,
     prompts,
     generate: (request, opts) => generatePrompt(prompts.forRequest(request), opts),
     generateCase: (c, opts) => generatePrompt(prompts.forCase(c), opts),
     generatePrompt,
+    decode: (ids) => tokenizer.decode([...ids]),
+    generateIds: (ids, opts = {}) => runGeneration(open, files, tokenizer, prompts.addSpecialTokens, ids, opts),
+    constraints() {
+      compiler ??= ToolConstraintCompiler.create(grammarVocabFromTokenizerJson(JSON.parse(files.tokenizerJson) as Record<string, unknown>, files.decoder.vocabSize, files.decoder.eosTokenIds));
+      return compiler;
+    },
     close: () => open.session.release(),
   };
 }
 
-async function runGeneration(open: OpenSession, files: VariantFiles, tok: TextTokenizer, addSpecial: boolean, prompt: string, opts: GenerateOptions): Promise<GenerateResult> {
+async function runGeneration(open: OpenSession, files: VariantFiles, tok: TextTokenizer, addSpecial: boolean, prompt: string | readonly number[], opts: GenerateOptions): Promise<GenerateResult> {
   const maxNewTokens = opts.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
   const temperature = opts.temperature ?? 0;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new InferenceError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
   if (!Number.isFinite(temperature) || temperature < 0) throw new InferenceError(`temperature must be 0 (greedy) or more, got ${temperature}`);
   const started = performance.now();
-  const promptIds = await tok.encode(prompt, addSpecial);
+  const promptIds = typeof prompt === 'string' ? await tok.encode(prompt, addSpecial) : [...prompt];
   if (promptIds.length === 0) throw new InferenceError('the prompt encodes to no tokens');
   const context = files.decoder.contextLength;
   if (promptIds.length >= context) throw new InferenceError(`the prompt has ${promptIds.length} tokens; the model's context is ${context} (genai_config.json model.context_length)`);
   const tokenized = performance.now();
   const decoded = await decodeTokens(open, files.decoder, tok, promptIds, {
     maxNewTokens, temperature, seed: opts.seed ?? 0, stopAfterToolUse: opts.stopAfterToolUse ?? true,
+    minNewTokens: opts.minNewTokens, constraint: opts.constraint, signal: opts.signal, onToken: opts.onToken,
   });
   const raw = await tok.decode(decoded.tokenIds);
   const text = (opts.stopAfterToolUse ?? true) ? trimAfterBlocks(raw) : raw;
@@ -118,7 +144,7 @@ async function runGeneration(open: OpenSession, files: VariantFiles, tok: TextTo
     toolCalls,
     parseErrors: parsed.errors,
     text,
-    prompt,
+    prompt: typeof prompt === 'string' ? prompt : await tok.decode(promptIds),
     tokenIds: decoded.tokenIds,
     stopReason: decoded.stopReason,
     latencyMs: performance.now() - started,

@@ -17,6 +17,12 @@ export interface RunContext {
   runDir: string;
   format: RecordFormat;
   header: string;
+  /** How the run's prompts list the tools (dataset.prompt_tools), to rebuild the header for other tools. */
+  promptTools: PromptTools;
+  /** The run's tools (dataset/tools.json), when it wrote them. */
+  tools: ToolDefinition[] | null;
+  /** The run's resolved spec (spec.resolved.json's `spec`). */
+  spec: Record<string, unknown>;
 }
 
 // A variant folder and, when it lies in a run folder, that run's prompt settings.
@@ -59,25 +65,27 @@ export function readRunContext(runDir: string): RunContext | null {
   const specFile = path.join(runDir, 'spec.resolved.json');
   if (!existsSync(specFile)) return null;
   let dataset: { format?: string; prompt_tools?: string };
+  let spec: Record<string, unknown>;
   try {
-    dataset = (JSON.parse(readFileSync(specFile, 'utf8')) as { spec?: { dataset?: typeof dataset } }).spec?.dataset ?? {};
+    spec = (JSON.parse(readFileSync(specFile, 'utf8')) as { spec?: Record<string, unknown> }).spec ?? {};
+    dataset = (spec.dataset ?? {}) as typeof dataset;
   } catch (err) {
     throw new InferenceError(`not valid JSON (${(err as Error).message})`, specFile);
   }
   const format: RecordFormat = dataset.format === 'chat' ? 'chat' : 'text';
   const mode = (dataset.prompt_tools ?? 'none') as PromptTools;
   let header = '';
+  let tools: ToolDefinition[] | null = null;
   const toolsFile = path.join(runDir, 'dataset', 'tools.json');
-  if (mode !== 'none') {
-    if (!existsSync(toolsFile)) throw new InferenceError(`missing: the run's prompts list its tools (dataset.prompt_tools: ${mode})`, toolsFile);
-    let tools: ToolDefinition[];
+  if (mode !== 'none' && !existsSync(toolsFile)) throw new InferenceError(`missing: the run's prompts list its tools (dataset.prompt_tools: ${mode})`, toolsFile);
+  if (existsSync(toolsFile)) {
     try {
       tools = JSON.parse(readFileSync(toolsFile, 'utf8')) as ToolDefinition[];
     } catch (err) {
       throw new InferenceError(`not valid JSON (${(err as Error).message})`, toolsFile);
     }
     if (!Array.isArray(tools)) throw new InferenceError('must be a JSON array of tool definitions', toolsFile);
-    header = renderToolsHeader(tools, mode);
+    if (mode !== 'none') header = renderToolsHeader(tools, mode);
   }
-  return { runDir, format, header };
+  return { runDir, format, header, promptTools: mode, tools, spec };
 }

@@ -330,6 +330,59 @@ export interface ExperimentSpecInput {
     }[];
   };
   /**
+   * Defaults of `tooltune serve` for this run's model (the guide's production configuration); command-line flags override them.
+   */
+  serving?: {
+    /**
+     * New tokens per answer when a request does not say (the guide: 150).
+     */
+    max_tokens?: number;
+    /**
+     * The most new tokens a request may ask for; more is a 400.
+     */
+    max_tokens_limit?: number;
+    /**
+     * Sampling temperature when a request does not say (the guide: 0.1; 0 is greedy).
+     */
+    temperature?: number;
+    /**
+     * Requests generated at the same time (the guide's batch 4); more wait in the queue.
+     */
+    batch?: number;
+    /**
+     * Requests that may wait for a slot; one more is answered 429.
+     */
+    queue_limit?: number;
+    /**
+     * Schema-constrained decoding inside <tool_use> blocks: calls always parse and fit their tool's schema.
+     */
+    constrained?: boolean;
+    /**
+     * Log an alert when the rolling share of valid tool calls falls below this (the guide: 90 %).
+     */
+    alert_threshold?: number;
+    /**
+     * How many recent tool calls the rolling validity covers.
+     */
+    alert_window?: number;
+    /**
+     * onnxruntime intra-op threads; 0 lets onnxruntime choose.
+     */
+    threads?: number;
+    /**
+     * Where the model runs: the CPU, or CUDA where onnxruntime-node's CUDA build is installed.
+     */
+    execution_provider?: "cpu" | "cuda";
+    /**
+     * Which exported variant to serve from a run folder.
+     */
+    variant?: "fp32" | "int8" | "int4";
+    /**
+     * Largest request body accepted, in KiB; larger is a 413.
+     */
+    body_limit_kb?: number;
+  };
+  /**
    * Inference speed comparison of the unquantized and quantized models (stage not implemented yet).
    */
   benchmark?: {
@@ -842,6 +895,59 @@ export interface ExperimentSpec {
        */
       max_accuracy_drop: number;
     }[];
+  };
+  /**
+   * Defaults of `tooltune serve` for this run's model (the guide's production configuration); command-line flags override them.
+   */
+  serving: {
+    /**
+     * New tokens per answer when a request does not say (the guide: 150).
+     */
+    max_tokens: number;
+    /**
+     * The most new tokens a request may ask for; more is a 400.
+     */
+    max_tokens_limit: number;
+    /**
+     * Sampling temperature when a request does not say (the guide: 0.1; 0 is greedy).
+     */
+    temperature: number;
+    /**
+     * Requests generated at the same time (the guide's batch 4); more wait in the queue.
+     */
+    batch: number;
+    /**
+     * Requests that may wait for a slot; one more is answered 429.
+     */
+    queue_limit: number;
+    /**
+     * Schema-constrained decoding inside <tool_use> blocks: calls always parse and fit their tool's schema.
+     */
+    constrained: boolean;
+    /**
+     * Log an alert when the rolling share of valid tool calls falls below this (the guide: 90 %).
+     */
+    alert_threshold: number;
+    /**
+     * How many recent tool calls the rolling validity covers.
+     */
+    alert_window: number;
+    /**
+     * onnxruntime intra-op threads; 0 lets onnxruntime choose.
+     */
+    threads: number;
+    /**
+     * Where the model runs: the CPU, or CUDA where onnxruntime-node's CUDA build is installed.
+     */
+    execution_provider: "cpu" | "cuda";
+    /**
+     * Which exported variant to serve from a run folder.
+     */
+    variant: "fp32" | "int8" | "int4";
+    /**
+     * Largest request body accepted, in KiB; larger is a 413.
+     */
+    body_limit_kb: number;
   };
   /**
    * Inference speed comparison of the unquantized and quantized models (stage not implemented yet).

@@ -178,3 +178,72 @@ class PredictOutput:
     predictions_path: str
     count: int
     mean_latency_ms: float
+
+
+@dataclass
+class BenchVariant:
+    """One exported ONNX variant folder (model.onnx, genai_config.json, tokenizer files)."""
+
+    name: str
+    path: str
+
+
+@dataclass
+class BenchmarkInput:
+    """benchmark_python: time PyTorch fp32 on the merged model and onnxruntime-genai on each variant."""
+
+    run_dir: str
+    merged_dir: str
+    cases_path: str
+    out_dir: str
+    variants: list[BenchVariant] = field(default_factory=list)
+    record_format: RecordFormat = "text"
+    num_prompts: int = 4
+    new_tokens: int = 32
+    warmup_runs: int = 1
+    runs: int = 3
+    threads: int = 2
+    pytorch: bool = True
+
+
+@dataclass
+class HostInfo:
+    """The machine a benchmark ran on; figures from different hosts are never put in one table."""
+
+    hostname: str
+    cpu_model: str
+    logical_cpus: int
+    threads: int
+
+
+@dataclass
+class BenchResult:
+    """One engine on one variant: latency per request, time to first token, prefill and decode rates,
+    memory and the fraction of the memory-bandwidth roofline its decode reaches."""
+
+    engine: str
+    variant: str
+    requests: int
+    new_tokens: int
+    min_tokens_produced: int
+    load_s: float
+    latency_ms_p50: float
+    latency_ms_p95: float
+    ttft_ms_p50: float
+    prefill_tokens_per_s: float
+    decode_tokens_per_s: Optional[float]
+    peak_rss_bytes: int
+    bytes_on_disk: int
+    bytes_read_per_token: int
+    roofline_fraction: Optional[float]
+
+
+@dataclass
+class BenchmarkOutput:
+    """The Python half of the benchmark, and the prompts file the TypeScript engine runs next."""
+
+    host: HostInfo
+    read_bandwidth_bytes_per_s: int
+    prompts_path: str
+    results: list[BenchResult]
+    results_path: str

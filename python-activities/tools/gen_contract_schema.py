@@ -20,9 +20,10 @@ from activities.errors import ERROR_TYPES  # noqa: E402
 
 OUT = ROOT.parent / "specs" / "activity-contracts.schema.json"
 DEFS = [c.TinyModelConfig, c.ModelConfig, c.LoraConfig, c.TrainingConfig, c.PreflightInput, c.PreflightOutput,
-        c.FinetuneInput, c.FinetuneOutput, c.FinetuneHeartbeat, c.PredictInput, c.PredictOutput]
+        c.FinetuneInput, c.FinetuneOutput, c.FinetuneHeartbeat, c.PredictInput, c.PredictOutput,
+        c.BenchVariant, c.BenchmarkInput, c.HostInfo, c.BenchResult, c.BenchmarkOutput]
 ACTIVITIES = {"preflight_model": ("PreflightInput", "PreflightOutput"), "finetune": ("FinetuneInput", "FinetuneOutput"),
-              "predict": ("PredictInput", "PredictOutput")}
+              "predict": ("PredictInput", "PredictOutput"), "benchmark_python": ("BenchmarkInput", "BenchmarkOutput")}
 DOCS = {
     "run_dir": "Absolute run folder; every path an activity writes must lie inside it (else InvalidSpec).",
     "attempt_dir": "Folder of this fine-tuning attempt (inside run_dir): checkpoints/, best/, adapter/, merged/, metrics.json, training.log.",

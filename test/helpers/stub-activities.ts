@@ -3,7 +3,7 @@
 // the scenario up from the calling workflow, record every call, and answer in the shapes of activities/types.ts.
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
-  DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
+  BenchmarkEngineInput, BenchmarkEngineOutput, BenchmarkInput, BenchmarkOutput, DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
   PrepareRunInput, PyActivities, ReportInput, ReportOutput, RunPlan, ScoreInput, ScoreMetrics, ScoreOutput, TsActivities,
   ValidateQuantizedInput, ValidateQuantizedOutput,
 } from '../../activities/types';
@@ -130,6 +130,10 @@ export class StubActivities {
       this.enter('validateQuantized', input);
       return { variants: [], recommended: null, reason: 'stub: nothing validated', summary_path: `${input.run_dir}/export/validation/validation.json` };
     },
+    benchmarkEngine: async (input: BenchmarkEngineInput): Promise<BenchmarkEngineOutput> => {
+      this.enter('benchmarkEngine', input);
+      return { tables: [{ ...input.python, rows: input.python.results }], json_path: `${input.run_dir}/benchmark/benchmark.json`, markdown_path: `${input.run_dir}/benchmark/benchmark.md` };
+    },
   };
 
   // The Python activities (task queue `tooltune-gpu`), registered under their Python names.
@@ -156,6 +160,10 @@ export class StubActivities {
     predict: async (input: PredictInput): Promise<PredictOutput> => {
       this.enter('predict', input);
       return { predictions_path: input.out_path, count: 16, mean_latency_ms: 5 };
+    },
+    benchmark_python: async (input: BenchmarkInput): Promise<BenchmarkOutput> => {
+      this.enter('benchmark_python', input);
+      return { host: { hostname: 'stub', cpu_model: 'stub', logical_cpus: 2, threads: 2 }, read_bandwidth_bytes_per_s: 1e10, prompts_path: `${input.run_dir}/benchmark/bench-prompts.json`, results: [], results_path: `${input.run_dir}/benchmark/benchmark-python.json` };
     },
   };
 }
