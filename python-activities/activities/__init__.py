@@ -1,9 +1,12 @@
 """tooltune Python activities (task queue `tooltune-gpu`), one module per stage."""
 
+from .export import export_onnx
 from .finetune import finetune
+from .merge import merge
 from .predict import predict
 from .preflight import preflight_model
+from .quantize import quantize_onnx
 
-ACTIVITIES = [preflight_model, finetune, predict]
+ACTIVITIES = [preflight_model, finetune, predict, merge, export_onnx, quantize_onnx]
 
-__all__ = ["ACTIVITIES", "finetune", "predict", "preflight_model"]
+__all__ = ["ACTIVITIES", "export_onnx", "finetune", "merge", "predict", "preflight_model", "quantize_onnx"]

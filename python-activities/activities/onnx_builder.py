@@ -1,0 +1,121 @@
+"""Run the pinned onnxruntime-genai model builder as a child process (argument array, heartbeats,
+killed on cancellation) and complete its output folder so that standard runtimes load it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from .contracts import QuantSettings
+from .errors import ExportFailed, UnsupportedArchitecture
+from .heartbeat import beat, cancelled
+
+# Files a variant folder must hold for onnxruntime, onnxruntime-genai and the TypeScript engine.
+REQUIRED = ("genai_config.json", "tokenizer.json", "tokenizer_config.json", "config.json")
+LOG_NAME = "builder.log"
+
+
+def exporter_name() -> str:
+    """Which exporter made the files, with its version (goes into the summary)."""
+    return f"onnxruntime-genai builder {version('onnxruntime-genai')}"
+
+
+def flatten_rope(config: dict[str, Any]) -> dict[str, Any]:
+    """transformers 5 nests rope settings per attention kind (Gemma 3: full_attention / sliding_attention);
+    the builder reads rope_parameters['rope_type'] and rope_theta / rope_local_base_freq at the top."""
+    cfg = dict(config)
+    rope = cfg.get("rope_parameters")
+    if isinstance(rope, dict) and "rope_type" not in rope and rope and all(isinstance(v, dict) for v in rope.values()):
+        main = rope.get("full_attention") or next(iter(rope.values()))
+        cfg["rope_parameters"] = dict(main)
+        if "rope_theta" in main:
+            cfg["rope_theta"] = main["rope_theta"]
+        local = rope.get("sliding_attention")
+        if isinstance(local, dict) and "rope_theta" in local:
+            cfg["rope_local_base_freq"] = local["rope_theta"]
+    if isinstance(cfg.get("rope_parameters"), dict) and "rope_theta" in cfg["rope_parameters"]:
+        cfg.setdefault("rope_theta", cfg["rope_parameters"]["rope_theta"])
+    return cfg
+
+
+def stage_input(merged_dir: Path, staging: Path) -> Path:
+    """A builder input folder: links to the merged files, with a rope-flattened config.json."""
+    staging.mkdir(parents=True, exist_ok=True)
+    for f in merged_dir.iterdir():
+        if f.is_file() and f.name != "config.json":
+            os.symlink(f.resolve(), staging / f.name)
+    config = json.loads((merged_dir / "config.json").read_text())
+    (staging / "config.json").write_text(json.dumps(flatten_rope(config), indent=2))
+    return staging
+
+
+def builder_argv(input_dir: Path, out_dir: Path, cache_dir: Path, s: QuantSettings) -> list[str]:
+    """The builder's command line; every value is our own typed setting, never shell text."""
+    extra = ["windowed_kv_cache=false", f"is_symmetric={'true' if s.symmetric else 'false'}"]
+    if s.precision != "fp32":
+        extra += [f"block_size={int(s.block_size)}", f"accuracy_level={int(s.accuracy_level)}"]
+    return [sys.executable, "-m", "onnxruntime_genai.models.builder", "-i", str(input_dir), "-o", str(out_dir),
+            "-p", s.precision, "-e", "cpu", "-c", str(cache_dir), "--extra_options", *extra]
+
+
+def run_builder(argv: list[str], log_path: Path, details: dict[str, Any]) -> None:
+    """Run the builder, heartbeating every 2 s; cancellation kills it; failures are typed."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    t0 = time.monotonic()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+        try:
+            while True:
+                try:
+                    rc = proc.wait(timeout=2)
+                    break
+                except subprocess.TimeoutExpired:
+                    beat({**details, "elapsed_s": round(time.monotonic() - t0, 1)})
+                    if cancelled():
+                        from temporalio.exceptions import CancelledError
+
+                        raise CancelledError("export cancelled")
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+    if rc != 0:
+        tail = log_path.read_text(errors="replace")[-2000:]
+        if "is not currently supported" in tail:
+            raise UnsupportedArchitecture(
+                "the onnxruntime-genai builder does not support this architecture, and tooltune has no fallback "
+                "exporter yet", {**details, "log_tail": tail[-500:]})
+        raise ExportFailed(f"the ONNX builder exited with status {rc}", {**details, "log_tail": tail})
+
+
+def complete_variant(out_dir: Path, merged_dir: Path) -> None:
+    """Copy what the builder leaves out (config.json; the chat template when missing) and check the set."""
+    shutil.copy2(merged_dir / "config.json", out_dir / "config.json")
+    tok_cfg_path = out_dir / "tokenizer_config.json"
+    has_template = (out_dir / "chat_template.jinja").is_file() or (
+        tok_cfg_path.is_file() and "chat_template" in json.loads(tok_cfg_path.read_text()))
+    if not has_template and (merged_dir / "chat_template.jinja").is_file():
+        shutil.copy2(merged_dir / "chat_template.jinja", out_dir / "chat_template.jinja")
+    missing = [f for f in REQUIRED if not (out_dir / f).is_file()]
+    onnx = json.loads((out_dir / "genai_config.json").read_text())["model"]["decoder"]["filename"] \
+        if (out_dir / "genai_config.json").is_file() else "model.onnx"
+    if not (out_dir / onnx).is_file():
+        missing.append(onnx)
+    if missing:
+        raise ExportFailed(f"the exported folder lacks {', '.join(missing)}", {"dir": str(out_dir), "missing": missing})
+
+
+def dir_bytes(path: Path) -> int:
+    """Bytes on disk of the regular files in a folder (recursively)."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
