@@ -16,7 +16,7 @@ from temporalio import activity
 from .contracts import ExportInput, ExportOutput, QuantSettings
 from .errors import ExportMismatch, InvalidSpec, ModelNotFound
 from .heartbeat import Heartbeater
-from .onnx_builder import LOG_NAME, builder_argv, complete_variant, dir_bytes, exporter_name, run_builder, stage_input
+from .onnx_builder import LOG_NAME, builder_argv, complete_variant, dir_bytes, exporter_name, run_builder
 from .onnx_check import OnnxDecoder, check_examples, compare_greedy, greedy_torch
 from .paths import inside, publish_dir, read_jsonl, require_run_dir, tmp_dir_for
 
@@ -62,7 +62,7 @@ def build_variant(inp: ExportInput, check: Callable[[Path, Path], Figures]) -> E
     tmp, staging = tmp_dir_for(final), tmp_dir_for(final.parent / f"{final.name}-input")
     details = {"variant": inp.settings.precision, "step": "build"}
     try:
-        argv = builder_argv(stage_input(merged, staging / "hf"), tmp, staging / "cache", inp.settings)
+        argv = builder_argv(merged, tmp, staging / "cache", inp.settings)
         run_builder(argv, staging / LOG_NAME, details)
         shutil.copy2(staging / LOG_NAME, tmp / LOG_NAME)
         complete_variant(tmp, merged)

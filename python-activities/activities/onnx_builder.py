@@ -20,6 +20,7 @@ from .heartbeat import beat, cancelled
 # Files a variant folder must hold for onnxruntime, onnxruntime-genai and the TypeScript engine.
 REQUIRED = ("genai_config.json", "tokenizer.json", "tokenizer_config.json", "config.json")
 LOG_NAME = "builder.log"
+SHIM = Path(__file__).with_name("builder_shim.py")
 
 
 def exporter_name() -> str:
@@ -27,41 +28,12 @@ def exporter_name() -> str:
     return f"onnxruntime-genai builder {version('onnxruntime-genai')}"
 
 
-def flatten_rope(config: dict[str, Any]) -> dict[str, Any]:
-    """transformers 5 nests rope settings per attention kind (Gemma 3: full_attention / sliding_attention);
-    the builder reads rope_parameters['rope_type'] and rope_theta / rope_local_base_freq at the top."""
-    cfg = dict(config)
-    rope = cfg.get("rope_parameters")
-    if isinstance(rope, dict) and "rope_type" not in rope and rope and all(isinstance(v, dict) for v in rope.values()):
-        main = rope.get("full_attention") or next(iter(rope.values()))
-        cfg["rope_parameters"] = dict(main)
-        if "rope_theta" in main:
-            cfg["rope_theta"] = main["rope_theta"]
-        local = rope.get("sliding_attention")
-        if isinstance(local, dict) and "rope_theta" in local:
-            cfg["rope_local_base_freq"] = local["rope_theta"]
-    if isinstance(cfg.get("rope_parameters"), dict) and "rope_theta" in cfg["rope_parameters"]:
-        cfg.setdefault("rope_theta", cfg["rope_parameters"]["rope_theta"])
-    return cfg
-
-
-def stage_input(merged_dir: Path, staging: Path) -> Path:
-    """A builder input folder: links to the merged files, with a rope-flattened config.json."""
-    staging.mkdir(parents=True, exist_ok=True)
-    for f in merged_dir.iterdir():
-        if f.is_file() and f.name != "config.json":
-            os.symlink(f.resolve(), staging / f.name)
-    config = json.loads((merged_dir / "config.json").read_text())
-    (staging / "config.json").write_text(json.dumps(flatten_rope(config), indent=2))
-    return staging
-
-
 def builder_argv(input_dir: Path, out_dir: Path, cache_dir: Path, s: QuantSettings) -> list[str]:
     """The builder's command line; every value is our own typed setting, never shell text."""
     extra = ["windowed_kv_cache=false", f"is_symmetric={'true' if s.symmetric else 'false'}"]
     if s.precision != "fp32":
         extra += [f"block_size={int(s.block_size)}", f"accuracy_level={int(s.accuracy_level)}"]
-    return [sys.executable, "-m", "onnxruntime_genai.models.builder", "-i", str(input_dir), "-o", str(out_dir),
+    return [sys.executable, str(SHIM), "-i", str(input_dir), "-o", str(out_dir),
             "-p", s.precision, "-e", "cpu", "-c", str(cache_dir), "--extra_options", *extra]
 
 
