@@ -105,6 +105,7 @@ class PreflightOutput:
     device: Device
     load_in_4bit: bool
     vocab_size: int
+    matmul_input_sizes: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -61,6 +61,7 @@ DOCS = {
     "top1_agreement": "quantize: fraction of teacher-forced validation-completion positions whose top-1 token equals fp32's.",
     "agreement_positions": "Positions top1_agreement was measured over.",
     "agreement_records": "Validation records whose completions top1_agreement is measured on.",
+    "matmul_input_sizes": "Distinct input sizes of the linear layers: an ONNX quantization block_size must divide each.",
     "bytes": "Bytes on disk of the folder's files.",
     "exporter": "What made the files, with its version (e.g. 'onnxruntime-genai builder 0.18.0').",
     "reused": "A finished folder with the same inputs was found and reused (a retried or resumed stage).",
