@@ -1,6 +1,7 @@
 // Stage "report": the run's summary as JSON and as a Markdown page a person reads.
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
+import type { RunArtifacts } from '../workflows/export-stages';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
 const METRICS: [keyof ScoreMetrics, string][] = [
@@ -16,6 +17,28 @@ function pct(value: unknown): string {
   return typeof value === 'number' ? `${(value * 100).toFixed(1)} %` : '—';
 }
 
+// Bytes as MB with one decimal.
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+// The merged and ONNX models of the run: size, ratio to fp32, how each was checked, who made it.
+export function renderArtifacts(artifacts: RunArtifacts | undefined): string[] {
+  if (!artifacts?.merged && !artifacts?.onnx) return [];
+  const lines = ['', '## Exported models', '', '| Model | Size | vs fp32 | Check | Made by |', '| --- | --- | --- | --- | --- |'];
+  const m = artifacts.merged;
+  if (m) lines.push(`| merged (Hugging Face) | ${megabytes(m.bytes)} | — | greedy tokens ${m.tokens_equal ? 'equal' : 'differ'} to the adapter model (${m.check_prompts} prompts × ${m.check_new_tokens}) | peft merge_and_unload |`);
+  for (const [name, v] of Object.entries(artifacts.onnx ?? {})) {
+    if (!v) continue;
+    const check = v.top1_agreement !== null
+      ? `top-1 agreement with fp32 ${pct(v.top1_agreement)} (${v.agreement_positions} positions)`
+      : `greedy tokens ${v.tokens_equal ? 'equal' : 'differ'} to PyTorch (${v.check_prompts} prompts × ${v.check_new_tokens}), max logit diff ${v.max_logit_diff?.toExponential(1) ?? '—'}`;
+    const how = name === 'fp32' ? v.exporter : `${v.exporter}, block ${v.settings.block_size}, accuracy level ${v.settings.accuracy_level}${v.settings.symmetric ? '' : ', asymmetric'}`;
+    lines.push(`| ONNX ${name} | ${megabytes(v.bytes)} | ${v.ratio_to_fp32.toFixed(3)} | ${check} | ${how} |`);
+  }
+  return lines;
+}
+
 // Renders the summary as Markdown: outcome, the guide's before/after table, attempts and stages.
 export function renderReport(summary: Record<string, unknown>): string {
   const s = summary as {
@@ -24,6 +47,7 @@ export function renderReport(summary: Record<string, unknown>): string {
     thresholds?: Record<string, number>;
     attempts?: { attempt: number; branch: string; status: string; overrides: Record<string, number>; metrics?: ScoreMetrics; train_metrics?: ScoreMetrics }[];
     stages?: { name: string; status: string; attempts: number; durationMs: number; detail?: string }[];
+    artifacts?: RunArtifacts;
   };
   const lines = [
     `# tooltune run ${s.workflowId ?? ''}`,
@@ -52,6 +76,7 @@ export function renderReport(summary: Record<string, unknown>): string {
     const changes = Object.entries(a.overrides).map(([k, v]) => `${k}=${v}`).join(', ') || '—';
     lines.push(`| ${a.attempt} | ${a.branch} | ${changes} | ${a.status} | ${pct(a.metrics?.tool_accuracy)} | ${pct(a.train_metrics?.tool_accuracy)} |`);
   }
+  lines.push(...renderArtifacts(s.artifacts));
   lines.push('', '## Stages', '', '| Stage | Status | Calls | Time | Note |', '| --- | --- | --- | --- | --- |');
   for (const st of s.stages ?? []) {
     lines.push(`| ${st.name} | ${st.status} | ${st.attempts} | ${(st.durationMs / 1000).toFixed(1)} s | ${(st.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)} |`);

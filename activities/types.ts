@@ -179,6 +179,8 @@ export interface PreflightOutput {
   device: string;
   load_in_4bit: boolean;
   vocab_size: number;
+  // Distinct input sizes of the linear layers: an ONNX quantization block_size must divide each.
+  matmul_input_sizes?: number[];
 }
 
 // Input of finetune.
@@ -235,11 +237,83 @@ export interface PredictOutput {
   mean_latency_ms: number;
 }
 
+// How one ONNX variant is made (the builder's precision and MatMulNBits settings).
+export interface QuantSettings {
+  precision: 'fp32' | 'int8' | 'int4';
+  block_size: number;
+  accuracy_level: number;
+  symmetric: boolean;
+}
+
+// How each exported file is checked where it is made.
+export interface ExportCheck {
+  prompts: number;
+  new_tokens: number;
+  max_logit_diff: number;
+  agreement_records: number;
+}
+
+// Input of merge: base model (unquantized) + best adapter -> one Hugging Face folder.
+export interface MergeInput {
+  run_dir: string;
+  model_path: string;
+  model: ModelConfig;
+  adapter_dir: string;
+  val_path: string;
+  out_dir: string;
+  record_format: 'text' | 'chat';
+  check: ExportCheck;
+}
+
+// The merged folder and its check against the adapter model.
+export interface MergeOutput {
+  merged_dir: string;
+  bytes: number;
+  check_prompts: number;
+  check_new_tokens: number;
+  tokens_equal: boolean;
+  max_logit_diff: number;
+  reused: boolean;
+  wall_time_s: number;
+}
+
+// Input of export_onnx (fp32) and quantize_onnx (int8/int4, agreement with reference_dir).
+export interface ExportInput {
+  run_dir: string;
+  merged_dir: string;
+  out_dir: string;
+  settings: QuantSettings;
+  val_path: string;
+  record_format: 'text' | 'chat';
+  check: ExportCheck;
+  reference_dir: string | null;
+}
+
+// One ONNX variant folder, who made it, and its check figures.
+export interface ExportOutput {
+  variant: 'fp32' | 'int8' | 'int4';
+  path: string;
+  bytes: number;
+  exporter: string;
+  settings: QuantSettings;
+  check_prompts: number;
+  check_new_tokens: number;
+  tokens_equal: boolean | null;
+  max_logit_diff: number | null;
+  top1_agreement: number | null;
+  agreement_positions: number;
+  reused: boolean;
+  wall_time_s: number;
+}
+
 // The Python activities, by their registered names.
 export interface PyActivities {
   preflight_model(input: PreflightInput): Promise<PreflightOutput>;
   finetune(input: FinetuneInput): Promise<FinetuneOutput>;
   predict(input: PredictInput): Promise<PredictOutput>;
+  merge(input: MergeInput): Promise<MergeOutput>;
+  export_onnx(input: ExportInput): Promise<ExportOutput>;
+  quantize_onnx(input: ExportInput): Promise<ExportOutput>;
   benchmark_python(input: BenchmarkInput): Promise<BenchmarkOutput>;
 }
 

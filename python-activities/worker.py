@@ -1,4 +1,4 @@
-"""Python worker for task queue `tooltune-gpu`: torch activities (preflight_model, finetune, predict).
+"""Python worker for task queue `tooltune-gpu`: torch activities (preflight_model, finetune, predict, merge, export_onnx, quantize_onnx).
 
 Environment:
   Temporal's environment configuration: TEMPORAL_ADDRESS (localhost:7233), TEMPORAL_NAMESPACE (default),

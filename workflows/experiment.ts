@@ -1,11 +1,13 @@
 // The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
-// remediation -> (export, quantize, benchmark: not built yet) -> report. Deterministic: all I/O is in activities.
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> (validate-quantized, benchmark: not built yet) -> report. Deterministic: all I/O is in activities.
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
 import { rootMessage } from '../lib/error-chain';
+import { blockSizeProblems } from '../lib/spec/quantization';
+import { runExportStages, type RunArtifacts } from './export-stages';
 import { RunState, type AttemptRecord, type RunMetrics, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
@@ -29,6 +31,7 @@ export interface RunSummary {
   thresholds: RunPlan['spec']['evaluation']['thresholds'];
   dataset?: Record<string, unknown>;
   preflight?: Omit<PreflightOutput, 'linear_module_names'>;
+  artifacts?: RunArtifacts;
   reportPath?: string;
 }
 
@@ -120,6 +123,11 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   );
   const { linear_module_names: _modules, ...preflightSummary } = preflight;
   summary.preflight = preflightSummary;
+  // Quantization settings the model's shapes do not allow fail now, before any training.
+  const badBlocks = blockSizeProblems(spec.quantization, preflight.matmul_input_sizes ?? []);
+  if (badBlocks.length > 0) {
+    throw ApplicationFailure.nonRetryable(badBlocks.map((p) => `${p.path}: ${p.message}`).join('; '), 'InvalidSpec', badBlocks);
+  }
 
   // Generates predictions for a case file and scores them; one call per (model, case set).
   const evaluate = async (label: string, adapterDir: string | null, casesPath: string, outDir: string): Promise<ScoreMetrics> => {
@@ -203,7 +211,17 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   summary.status = passed ? 'passed' : 'below_threshold';
   const stopHere = !passed && spec.remediation.on_exhausted === 'stop';
   summary.stoppedEarly = stopHere;
-  const later = ['export', 'quantize', 'validate-quantized', 'benchmark'];
+  let later = ['export', 'quantize', 'validate-quantized', 'benchmark'];
+  // Runs started before the export stages existed replay without them.
+  if (!stopHere && spec.quantization.enabled && patched('onnx-export-stages')) {
+    if (typeof bestAdapter === 'string') {
+      summary.artifacts = {};
+      await runExportStages({ plan, state, dataset, preflight, model, adapterDir: bestAdapter, py: (stage) => stageActivities(plan, stage).py }, summary.artifacts);
+    } else {
+      for (const name of ['merge', 'export', 'quantize']) state.markStage(name, 'skipped', 'no fine-tuned adapter to export');
+    }
+    later = ['validate-quantized', 'benchmark'];
+  }
   for (const name of later) {
     if (stopHere) state.markStage(name, 'skipped', `stopped early: ${summary.reason}`);
     else if (name === 'benchmark' ? spec.benchmark.enabled : spec.quantization.enabled) state.markStage(name, 'unavailable', 'stage not implemented in this version of tooltune');

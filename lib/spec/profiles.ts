@@ -2,7 +2,7 @@
 import type { ExperimentSpec, RetryPolicy, TimeoutProfile } from './spec-types';
 
 // The pipeline's stages that run as activities with a policy from the spec.
-export const POLICY_STAGES = ['dataset', 'preflight', 'predict', 'score', 'finetune', 'report'] as const;
+export const POLICY_STAGES = ['dataset', 'preflight', 'predict', 'score', 'finetune', 'report', 'merge', 'export', 'quantize'] as const;
 export type PolicyStage = (typeof POLICY_STAGES)[number];
 
 // Retry profiles every spec can name without defining them.
@@ -29,6 +29,9 @@ const STAGE_DEFAULTS: Record<PolicyStage, { retry: string; timeout: string }> = 
   score: { retry: 'quick', timeout: 'short' },
   finetune: { retry: 'patient', timeout: 'training' },
   report: { retry: 'quick', timeout: 'short' },
+  merge: { retry: 'standard', timeout: 'long' },
+  export: { retry: 'quick', timeout: 'long' },
+  quantize: { retry: 'quick', timeout: 'long' },
 };
 
 // Activity options in Temporal's terms for one stage, ready for proxyActivities.
@@ -41,7 +44,7 @@ export interface StageActivityPolicy {
 }
 
 // Failure types no retry can fix; activities raise them non-retryable, and policies list them too.
-export const PERMANENT_ERROR_TYPES = ['InvalidSpec', 'ModelNotFound', 'TargetModulesNotFound', 'OutOfMemory', 'GpuUnavailable', 'DatasetError', 'PathOutsideArtifacts'];
+export const PERMANENT_ERROR_TYPES = ['InvalidSpec', 'ModelNotFound', 'TargetModulesNotFound', 'OutOfMemory', 'GpuUnavailable', 'DatasetError', 'PathOutsideArtifacts', 'MergeMismatch', 'ExportMismatch', 'UnsupportedArchitecture', 'ExportFailed'];
 
 // The profile names a stage uses, after filling in the built-in defaults.
 export function stageProfileNames(spec: Pick<ExperimentSpec, 'stages'>, stage: PolicyStage): { retry: string; timeout: string } {

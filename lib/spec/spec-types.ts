@@ -306,28 +306,61 @@ export interface ExperimentSpecInput {
     on_exhausted?: "stop" | "continue";
   };
   /**
-   * ONNX export and quantization of the fine-tuned model (stage not implemented yet: a run reports it as unavailable).
+   * Merge the best adapter into the base model, export it to ONNX with a KV cache (onnxruntime-genai model builder) and quantize it. Runs after the best attempt when the run passed or remediation.on_exhausted is continue; writes <run>/export/merged and <run>/export/onnx/<format>/ (model.onnx + data, genai_config.json, tokenizer files, chat template, config.json).
    */
   quantization?: {
     /**
-     * Export to ONNX and quantize after a passing fine-tune.
+     * Merge, export to ONNX and quantize after fine-tuning.
      */
     enabled?: boolean;
     /**
-     * Quantized formats to produce, each with the most accuracy it may lose against the fine-tuned model.
+     * Variants to produce. fp32 is always exported as the reference (listing it is optional); each format at most once.
      *
-     * @maxItems 4
+     * @maxItems 3
      */
     formats?: {
       /**
-       * int8 (dynamic, MatMul) or int4 (block-wise weight-only).
+       * fp32 (the reference), int8 or int4 (MatMulNBits with 8 or 4 bits per weight).
        */
-      format: "int8" | "int4";
+      format: "fp32" | "int8" | "int4";
       /**
-       * Largest allowed fall in tool_accuracy, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03).
+       * Weights sharing one scale along the matmul input dimension: a power of two from 16 to 256 that must divide the model's hidden and intermediate sizes (checked after preflight, before any training). Smaller holds accuracy, larger shrinks the file. Ignored for fp32.
+       */
+      block_size?: 16 | 32 | 64 | 128 | 256;
+      /**
+       * onnxruntime MatMulNBits compute precision: 0 unset (fp32), 1 fp32, 2 fp16, 3 bf16, 4 int8 activations quantized per block on the fly. 4 is the fast choice on CPUs; 0 or 1 keep a little more accuracy at 1.5x (INT4) to 50x (INT8) the decode time. Ignored for fp32.
+       */
+      accuracy_level?: number;
+      /**
+       * Symmetric weight quantization (no zero point): smaller and faster; false stores a zero point per block, which can hold a little more accuracy for skewed weights. Ignored for fp32.
+       */
+      symmetric?: boolean;
+      /**
+       * Largest allowed fall in tool_accuracy against the fine-tuned PyTorch model, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03); judged by validate-quantized.
        */
       max_accuracy_drop?: number;
     }[];
+    /**
+     * How each file is checked where it is made: the merged model against the adapter model and the fp32 ONNX model against the merged PyTorch one (greedy tokens on validation prompts, no EOS stop; a mismatch fails the run with MergeMismatch / ExportMismatch); INT8/INT4 top-1 agreement with fp32 over teacher-forced validation completions (recorded, judged by validate-quantized).
+     */
+    check?: {
+      /**
+       * Validation prompts whose greedy tokens must match.
+       */
+      prompts?: number;
+      /**
+       * Greedy tokens compared per prompt.
+       */
+      new_tokens?: number;
+      /**
+       * Largest |logit| difference the fp32 ONNX model may show against PyTorch along the greedy path.
+       */
+      max_logit_diff?: number;
+      /**
+       * Validation records whose completion positions INT8/INT4 top-1 agreement with fp32 is measured over.
+       */
+      agreement_records?: number;
+    };
   };
   /**
    * Defaults of `tooltune serve` for this run's model (the guide's production configuration); command-line flags override them.
@@ -421,6 +454,9 @@ export interface ExperimentSpecInput {
     score?: StagePolicy3;
     finetune?: StagePolicy4;
     report?: StagePolicy5;
+    merge?: StagePolicy6;
+    export?: StagePolicy7;
+    quantize?: StagePolicy8;
   };
 }
 /**
@@ -555,6 +591,45 @@ export interface StagePolicy4 {
  * The retry and timeout profiles of one stage.
  */
 export interface StagePolicy5 {
+  /**
+   * Name of a retry profile.
+   */
+  retry?: string;
+  /**
+   * Name of a timeout profile.
+   */
+  timeout?: string;
+}
+/**
+ * The retry and timeout profiles of one stage.
+ */
+export interface StagePolicy6 {
+  /**
+   * Name of a retry profile.
+   */
+  retry?: string;
+  /**
+   * Name of a timeout profile.
+   */
+  timeout?: string;
+}
+/**
+ * The retry and timeout profiles of one stage.
+ */
+export interface StagePolicy7 {
+  /**
+   * Name of a retry profile.
+   */
+  retry?: string;
+  /**
+   * Name of a timeout profile.
+   */
+  timeout?: string;
+}
+/**
+ * The retry and timeout profiles of one stage.
+ */
+export interface StagePolicy8 {
   /**
    * Name of a retry profile.
    */
@@ -873,28 +948,61 @@ export interface ExperimentSpec {
     on_exhausted: "stop" | "continue";
   };
   /**
-   * ONNX export and quantization of the fine-tuned model (stage not implemented yet: a run reports it as unavailable).
+   * Merge the best adapter into the base model, export it to ONNX with a KV cache (onnxruntime-genai model builder) and quantize it. Runs after the best attempt when the run passed or remediation.on_exhausted is continue; writes <run>/export/merged and <run>/export/onnx/<format>/ (model.onnx + data, genai_config.json, tokenizer files, chat template, config.json).
    */
   quantization: {
     /**
-     * Export to ONNX and quantize after a passing fine-tune.
+     * Merge, export to ONNX and quantize after fine-tuning.
      */
     enabled: boolean;
     /**
-     * Quantized formats to produce, each with the most accuracy it may lose against the fine-tuned model.
+     * Variants to produce. fp32 is always exported as the reference (listing it is optional); each format at most once.
      *
-     * @maxItems 4
+     * @maxItems 3
      */
     formats: {
       /**
-       * int8 (dynamic, MatMul) or int4 (block-wise weight-only).
+       * fp32 (the reference), int8 or int4 (MatMulNBits with 8 or 4 bits per weight).
        */
-      format: "int8" | "int4";
+      format: "fp32" | "int8" | "int4";
       /**
-       * Largest allowed fall in tool_accuracy, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03).
+       * Weights sharing one scale along the matmul input dimension: a power of two from 16 to 256 that must divide the model's hidden and intermediate sizes (checked after preflight, before any training). Smaller holds accuracy, larger shrinks the file. Ignored for fp32.
+       */
+      block_size: 16 | 32 | 64 | 128 | 256;
+      /**
+       * onnxruntime MatMulNBits compute precision: 0 unset (fp32), 1 fp32, 2 fp16, 3 bf16, 4 int8 activations quantized per block on the fly. 4 is the fast choice on CPUs; 0 or 1 keep a little more accuracy at 1.5x (INT4) to 50x (INT8) the decode time. Ignored for fp32.
+       */
+      accuracy_level: number;
+      /**
+       * Symmetric weight quantization (no zero point): smaller and faster; false stores a zero point per block, which can hold a little more accuracy for skewed weights. Ignored for fp32.
+       */
+      symmetric: boolean;
+      /**
+       * Largest allowed fall in tool_accuracy against the fine-tuned PyTorch model, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03); judged by validate-quantized.
        */
       max_accuracy_drop: number;
     }[];
+    /**
+     * How each file is checked where it is made: the merged model against the adapter model and the fp32 ONNX model against the merged PyTorch one (greedy tokens on validation prompts, no EOS stop; a mismatch fails the run with MergeMismatch / ExportMismatch); INT8/INT4 top-1 agreement with fp32 over teacher-forced validation completions (recorded, judged by validate-quantized).
+     */
+    check: {
+      /**
+       * Validation prompts whose greedy tokens must match.
+       */
+      prompts: number;
+      /**
+       * Greedy tokens compared per prompt.
+       */
+      new_tokens: number;
+      /**
+       * Largest |logit| difference the fp32 ONNX model may show against PyTorch along the greedy path.
+       */
+      max_logit_diff: number;
+      /**
+       * Validation records whose completion positions INT8/INT4 top-1 agreement with fp32 is measured over.
+       */
+      agreement_records: number;
+    };
   };
   /**
    * Defaults of `tooltune serve` for this run's model (the guide's production configuration); command-line flags override them.
@@ -988,5 +1096,8 @@ export interface ExperimentSpec {
     score: StagePolicy3;
     finetune: StagePolicy4;
     report: StagePolicy5;
+    merge: StagePolicy6;
+    export: StagePolicy7;
+    quantize: StagePolicy8;
   };
 }

@@ -5,6 +5,7 @@ import schema from '../../specs/experiment.schema.json';
 import { formatKeyPath, renderExcerpt, type SpecProblem } from './problems';
 import { locate, type ParsedYaml } from './parse-yaml';
 import { BUILTIN_RETRY_PROFILES, BUILTIN_TIMEOUT_PROFILES, findProfile, POLICY_STAGES, stageProfileNames } from './profiles';
+import { blockSizeProblems } from './quantization';
 import type { ExperimentSpec } from './spec-types';
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
@@ -37,7 +38,7 @@ function describeAjvError(err: ErrorObject): { segments: string[]; message: stri
   }
 }
 
-// Checks a schema cannot express: named profiles exist, tiny model shape, unique formats.
+// Checks a schema cannot express: named profiles exist, tiny model shape, unique formats, tiny block sizes.
 function checkSemantics(spec: ExperimentSpec): { segments: (string | number)[]; message: string }[] {
   const out: { segments: (string | number)[]; message: string }[] = [];
   for (const stage of POLICY_STAGES) {
@@ -52,6 +53,10 @@ function checkSemantics(spec: ExperimentSpec): { segments: (string | number)[]; 
   const tiny = spec.model.tiny;
   if (spec.model.source === 'tiny' && tiny.hidden_size % tiny.num_attention_heads !== 0) {
     out.push({ segments: ['model', 'tiny', 'num_attention_heads'], message: `must divide hidden_size (${tiny.hidden_size})` });
+  }
+  if (spec.model.source === 'tiny') {
+    // The tiny model's matmul input sizes are known from the spec; other models are checked after preflight.
+    for (const p of blockSizeProblems(spec.quantization, [tiny.hidden_size, tiny.intermediate_size])) out.push({ segments: p.segments, message: p.message });
   }
   if (spec.model.source !== 'gguf' && spec.model.gguf_file) {
     out.push({ segments: ['model', 'gguf_file'], message: "only used with source: gguf" });

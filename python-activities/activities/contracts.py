@@ -105,6 +105,7 @@ class PreflightOutput:
     device: Device
     load_in_4bit: bool
     vocab_size: int
+    matmul_input_sizes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -247,3 +248,85 @@ class BenchmarkOutput:
     prompts_path: str
     results: list[BenchResult]
     results_path: str
+OnnxPrecision = Literal["fp32", "int8", "int4"]
+
+
+@dataclass
+class QuantSettings:
+    """How one ONNX variant is made: precision and the MatMulNBits settings of the builder."""
+
+    precision: OnnxPrecision
+    block_size: int = 32
+    accuracy_level: int = 4
+    symmetric: bool = True
+
+
+@dataclass
+class ExportCheck:
+    """How each exported file is checked where it is made (validation records, greedy tokens, tolerance)."""
+
+    prompts: int = 4
+    new_tokens: int = 32
+    max_logit_diff: float = 0.01
+    agreement_records: int = 32
+
+
+@dataclass
+class MergeInput:
+    """merge: base model (unquantized) + best adapter -> one Hugging Face folder."""
+
+    run_dir: str
+    model_path: str
+    model: ModelConfig
+    adapter_dir: str
+    val_path: str
+    out_dir: str
+    record_format: RecordFormat = "text"
+    check: ExportCheck = field(default_factory=ExportCheck)
+
+
+@dataclass
+class MergeOutput:
+    """The merged folder and its check against the adapter model."""
+
+    merged_dir: str
+    bytes: int
+    check_prompts: int
+    check_new_tokens: int
+    tokens_equal: bool
+    max_logit_diff: float
+    reused: bool
+    wall_time_s: float
+
+
+@dataclass
+class ExportInput:
+    """export_onnx (fp32, checked against PyTorch) and quantize_onnx (int8/int4, agreement with fp32)."""
+
+    run_dir: str
+    merged_dir: str
+    out_dir: str
+    settings: QuantSettings
+    val_path: str
+    record_format: RecordFormat = "text"
+    check: ExportCheck = field(default_factory=ExportCheck)
+    reference_dir: Optional[str] = None
+
+
+@dataclass
+class ExportOutput:
+    """One ONNX variant folder, who made it, and the figures of its check."""
+
+    variant: OnnxPrecision
+    path: str
+    bytes: int
+    exporter: str
+    settings: QuantSettings
+    check_prompts: int
+    check_new_tokens: int
+    tokens_equal: Optional[bool]
+    max_logit_diff: Optional[float]
+    top1_agreement: Optional[float]
+    agreement_positions: int
+    reused: bool
+    wall_time_s: float

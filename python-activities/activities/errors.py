@@ -38,7 +38,24 @@ class DatasetError(TooltuneError):
     """Training/validation/case files are missing, empty or malformed."""
 
 
-ERROR_TYPES = [c.__name__ for c in (InvalidSpec, ModelNotFound, TargetModulesNotFound, OutOfMemory, GpuUnavailable, DatasetError)]
+class MergeMismatch(TooltuneError):
+    """The merged model's greedy tokens differ from the adapter model's."""
+
+
+class ExportMismatch(TooltuneError):
+    """The fp32 ONNX model disagrees with the merged PyTorch model (tokens or logits)."""
+
+
+class UnsupportedArchitecture(TooltuneError):
+    """The ONNX exporter does not handle this model architecture."""
+
+
+class ExportFailed(TooltuneError):
+    """The ONNX exporter failed or left an incomplete folder; details carry its log tail."""
+
+
+ERROR_TYPES = [c.__name__ for c in (InvalidSpec, ModelNotFound, TargetModulesNotFound, OutOfMemory, GpuUnavailable, DatasetError,
+                                    MergeMismatch, ExportMismatch, UnsupportedArchitecture, ExportFailed)]
 
 
 def is_oom(err: BaseException) -> bool:

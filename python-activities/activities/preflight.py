@@ -111,6 +111,7 @@ def run_preflight(inp: PreflightInput) -> PreflightOutput:
         device=device,  # type: ignore[arg-type]
         load_in_4bit=use_4bit,
         vocab_size=int(getattr(text, "vocab_size", 0) or 0),
+        matmul_input_sizes=sorted({int(m.weight.shape[1]) for m in linear_modules(model).values()}),
     )
 
 

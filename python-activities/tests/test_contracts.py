@@ -72,7 +72,7 @@ def test_fields_match_schema(name):
 def test_activity_names_and_io_types():
     table = DEFS["Activities"]["const"]
     registered = {activity._Definition.must_from_callable(fn).name: fn for fn in ACTIVITIES}
-    assert set(table) == set(registered) == {"preflight_model", "finetune", "predict", "benchmark_python"}
+    assert set(table) == set(registered) == {"preflight_model", "finetune", "predict", "merge", "export_onnx", "quantize_onnx", "benchmark_python"}
     for name, fn in registered.items():
         hints = typing.get_type_hints(fn)
         arg = [v for k, v in hints.items() if k != "return"]

@@ -20,10 +20,13 @@ from activities.errors import ERROR_TYPES  # noqa: E402
 
 OUT = ROOT.parent / "specs" / "activity-contracts.schema.json"
 DEFS = [c.TinyModelConfig, c.ModelConfig, c.LoraConfig, c.TrainingConfig, c.PreflightInput, c.PreflightOutput,
-        c.FinetuneInput, c.FinetuneOutput, c.FinetuneHeartbeat, c.PredictInput, c.PredictOutput,
+        c.FinetuneInput, c.FinetuneOutput, c.FinetuneHeartbeat, c.PredictInput, c.PredictOutput, c.QuantSettings,
+        c.ExportCheck, c.MergeInput, c.MergeOutput, c.ExportInput, c.ExportOutput,
         c.BenchVariant, c.BenchmarkInput, c.HostInfo, c.BenchResult, c.BenchmarkOutput]
 ACTIVITIES = {"preflight_model": ("PreflightInput", "PreflightOutput"), "finetune": ("FinetuneInput", "FinetuneOutput"),
-              "predict": ("PredictInput", "PredictOutput"), "benchmark_python": ("BenchmarkInput", "BenchmarkOutput")}
+              "predict": ("PredictInput", "PredictOutput"), "merge": ("MergeInput", "MergeOutput"),
+              "export_onnx": ("ExportInput", "ExportOutput"), "quantize_onnx": ("ExportInput", "ExportOutput"),
+              "benchmark_python": ("BenchmarkInput", "BenchmarkOutput")}
 DOCS = {
     "run_dir": "Absolute run folder; every path an activity writes must lie inside it (else InvalidSpec).",
     "attempt_dir": "Folder of this fine-tuning attempt (inside run_dir): checkpoints/, best/, adapter/, merged/, metrics.json, training.log.",
@@ -49,12 +52,28 @@ DOCS = {
     "latency_ms": "Per-case latency = batch generation time / batch size.",
     "mean_latency_ms": "Mean per-case latency (batch time / batch size) in milliseconds.",
     "temperature": "0 = greedy; > 0 samples with this temperature.",
+    "merged_dir": "Merged Hugging Face folder (safetensors, config, generation config, tokenizer, chat template).",
+    "out_dir": "Folder to publish (inside run_dir): built in a temp sibling, then renamed into place.",
+    "reference_dir": "quantize_onnx: the fp32 variant folder that agreement is measured against.",
+    "block_size": "MatMulNBits block size (weights per scale): 16..256, a power of two that divides the matmul input sizes.",
+    "accuracy_level": "MatMulNBits compute precision: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations (fastest on CPU).",
+    "symmetric": "Symmetric (no zero point) weight quantization.",
+    "max_logit_diff": "export: the largest |logit difference| fp32 ONNX vs PyTorch may show (else ExportMismatch); output: the figure seen.",
+    "tokens_equal": "Greedy tokens equal the reference's on every check prompt (merge: adapter model; export: merged PyTorch).",
+    "top1_agreement": "quantize: fraction of teacher-forced validation-completion positions whose top-1 token equals fp32's.",
+    "agreement_positions": "Positions top1_agreement was measured over.",
+    "agreement_records": "Validation records whose completions top1_agreement is measured on.",
+    "matmul_input_sizes": "Distinct input sizes of the linear layers: an ONNX quantization block_size must divide each.",
+    "bytes": "Bytes on disk of the folder's files.",
+    "exporter": "What made the files, with its version (e.g. 'onnxruntime-genai builder 0.18.0').",
+    "reused": "A finished folder with the same inputs was found and reused (a retried or resumed stage).",
     "adapter_dir": "PEFT adapter dir (adapter_config.json + adapter_model.safetensors); in predict null = base model.",
 }
 MINIMUM = {"hidden_size": 8, "num_hidden_layers": 1, "num_attention_heads": 1, "intermediate_size": 8, "vocab_size": 300,
            "max_position_embeddings": 16, "lora_r": 1, "per_device_train_batch_size": 1, "gradient_accumulation_steps": 1,
            "max_seq_length": 8, "batch_size": 1, "max_new_tokens": 1, "early_stopping_patience": 0,
-           "validation_frequency": 0, "save_steps": 0, "max_steps": 1, "seed": 0}
+           "validation_frequency": 0, "save_steps": 0, "max_steps": 1, "seed": 0, "prompts": 1, "new_tokens": 1,
+           "agreement_records": 1, "block_size": 16, "accuracy_level": 0}
 
 
 def type_schema(hint: typing.Any) -> dict[str, typing.Any]:
@@ -90,7 +109,8 @@ def def_schema(cls: type) -> dict[str, typing.Any]:
         if f.default is not dataclasses.MISSING and not dataclasses.is_dataclass(f.default):
             s["default"] = f.default
         elif f.default_factory is not dataclasses.MISSING:  # type: ignore[misc]
-            s["default"] = f.default_factory()  # type: ignore[misc]
+            d = f.default_factory()  # type: ignore[misc]
+            s["default"] = dataclasses.asdict(d) if dataclasses.is_dataclass(d) else d
         else:
             required.append(f.name)
         props[f.name] = s

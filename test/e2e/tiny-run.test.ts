@@ -71,6 +71,27 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     ].join('\n'), summary.preflight.model_path, finetune.adapter_dir], { reject: false });
     expect(load.stdout.trim(), load.stderr).toMatch(/PeftModel/);
 
+    // merge -> export -> quantize left a merged folder and fp32/int8/int4 ONNX folders that load in a fresh process.
+    for (const stage of ['merge', 'export', 'quantize:int8', 'quantize:int4']) {
+      expect(summary.stages.find((s: { name: string }) => s.name === stage)?.status, stage).toBe('completed');
+    }
+    const { merged, onnx } = summary.artifacts;
+    expect(merged.tokens_equal).toBe(true);
+    expect(existsSync(path.join(merged.path, 'model.safetensors'))).toBe(true);
+    expect(onnx.fp32).toMatchObject({ tokens_equal: true, ratio_to_fp32: 1, path: path.join(summary.runDir, 'export', 'onnx', 'fp32') });
+    expect(onnx.int4.bytes).toBeLessThan(onnx.int8.bytes);
+    expect(onnx.int8.bytes).toBeLessThan(onnx.fp32.bytes);
+    for (const v of ['int8', 'int4']) expect(onnx[v].top1_agreement).toBeGreaterThan(0);
+    for (const v of ['fp32', 'int8', 'int4']) {
+      expect(readdirSync(onnx[v].path)).toEqual(expect.arrayContaining(['model.onnx', 'genai_config.json', 'tokenizer.json', 'tokenizer_config.json', 'config.json']));
+    }
+    const fresh = await execa(pythonPath(), [path.join(ROOT, 'python-activities', 'tests', 'onnx_fresh_process.py'), '[10, 20, 30]', '8',
+      onnx.fp32.path, onnx.int8.path, onnx.int4.path], { reject: false });
+    expect(fresh.exitCode, fresh.stderr).toBe(0);
+    const tokens = lastJson(fresh.stdout);
+    for (const v of ['fp32', 'int8', 'int4']) expect(tokens[onnx[v].path].ort).toHaveLength(8);
+    expect(readFileSync(path.join(summary.runDir, 'report.md'), 'utf8')).toContain('## Exported models');
+
     // The run is listed with its search attributes.
     const list = await tooltune(['list', '--json']);
     const row = (JSON.parse(list.stdout) as Record<string, unknown>[]).find((r) => r.workflowId === summary.workflowId);

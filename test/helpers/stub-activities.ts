@@ -3,7 +3,7 @@
 // the scenario up from the calling workflow, record every call, and answer in the shapes of activities/types.ts.
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
-  BenchmarkEngineInput, BenchmarkEngineOutput, BenchmarkInput, BenchmarkOutput, DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
+  BenchmarkEngineInput, BenchmarkEngineOutput, BenchmarkInput, BenchmarkOutput, DatasetInput, DatasetOutput, ExportInput, ExportOutput, MergeInput, MergeOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
   PrepareRunInput, PyActivities, ReportInput, ReportOutput, RunPlan, ScoreInput, ScoreMetrics, ScoreOutput, TsActivities,
   ValidateQuantizedInput, ValidateQuantizedOutput,
 } from '../../activities/types';
@@ -30,6 +30,10 @@ export interface Scenario {
   finetune?: (input: FinetuneInput) => void | Promise<void>;
   // These activities throw a plain (retryable) Error on their first activity attempt.
   failFirstAttempt?: ActivityName[];
+  // Runs inside export_onnx before it answers: throw to fail the export (e.g. an ExportMismatch).
+  exportOnnx?: (input: ExportInput) => void | Promise<void>;
+  // Replaces the default preflight's matmul_input_sizes (default [128, 256], the tiny model's).
+  matmulInputSizes?: number[];
   // Replaces the default prepareRun (which validates specText/spec for real).
   prepareRun?: (input: PrepareRunInput) => RunPlan | Promise<RunPlan>;
 }
@@ -139,8 +143,9 @@ export class StubActivities {
   // The Python activities (task queue `tooltune-gpu`), registered under their Python names.
   readonly py: PyActivities = {
     preflight_model: async (input: PreflightInput): Promise<PreflightOutput> => {
-      this.enter('preflight_model', input);
+      const scenario = this.enter('preflight_model', input);
       return {
+        matmul_input_sizes: scenario.matmulInputSizes ?? [128, 256],
         model_path: `${input.run_dir}/model`, architecture: 'Phi3ForCausalLM', model_type: 'phi3', num_parameters: 1_000_000,
         trainable_parameters: 50_000, linear_module_names: ['qkv_proj', 'o_proj', 'gate_up_proj', 'down_proj'],
         target_modules: ['qkv_proj', 'o_proj', 'gate_up_proj', 'down_proj'], memory_estimate_bytes: 4_000_000, device: 'cpu',
@@ -165,5 +170,28 @@ export class StubActivities {
       this.enter('benchmark_python', input);
       return { host: { hostname: 'stub', cpu_model: 'stub', logical_cpus: 2, threads: 2 }, read_bandwidth_bytes_per_s: 1e10, prompts_path: `${input.run_dir}/benchmark/bench-prompts.json`, results: [], results_path: `${input.run_dir}/benchmark/benchmark-python.json` };
     },
+    merge: async (input: MergeInput): Promise<MergeOutput> => {
+      this.enter('merge', input);
+      return { merged_dir: input.out_dir, bytes: 4_000_000, check_prompts: input.check.prompts, check_new_tokens: input.check.new_tokens, tokens_equal: true, max_logit_diff: 0, reused: false, wall_time_s: 1 };
+    },
+    export_onnx: async (input: ExportInput): Promise<ExportOutput> => {
+      const scenario = this.enter('export_onnx', input);
+      await scenario.exportOnnx?.(input);
+      return this.variant(input, 4_000_000, { tokens_equal: true, max_logit_diff: 1e-6 });
+    },
+    quantize_onnx: async (input: ExportInput): Promise<ExportOutput> => {
+      this.enter('quantize_onnx', input);
+      const bytes = input.settings.precision === 'int8' ? 1_200_000 : 700_000;
+      return this.variant(input, bytes, { top1_agreement: input.settings.precision === 'int8' ? 0.97 : 0.9, agreement_positions: 200 });
+    },
   };
+
+  // An ExportOutput for a stubbed variant.
+  private variant(input: ExportInput, bytes: number, figures: Partial<ExportOutput>): ExportOutput {
+    return {
+      variant: input.settings.precision, path: input.out_dir, bytes, exporter: 'stub builder', settings: input.settings,
+      check_prompts: input.check.prompts, check_new_tokens: input.check.new_tokens, tokens_equal: null, max_logit_diff: null,
+      top1_agreement: null, agreement_positions: 0, reused: false, wall_time_s: 1, ...figures,
+    };
+  }
 }

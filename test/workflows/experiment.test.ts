@@ -6,7 +6,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FinetuneInput, PredictInput, ReportInput, ScoreMetrics } from '../../activities/types';
+import type { ExportInput, FinetuneInput, MergeInput, PredictInput, ReportInput, ScoreMetrics } from '../../activities/types';
 import { Worker } from '@temporalio/worker';
 import { PERMANENT_ERROR_TYPES } from '../../lib/spec/profiles';
 import { SEARCH_ATTRIBUTES, TASK_QUEUE, WORKFLOW_TYPE } from '../../lib/temporal/names';
@@ -154,8 +154,44 @@ describe('passes at once', () => {
     expect(stage(summary, 'predict:baseline')).toBeUndefined();
     expect(stage(summary, 'predict:attempt-1-train')).toBeUndefined();
     expect(summary.attempts[0]?.train_metrics).toBeUndefined();
-    for (const name of LATER_STAGES) expect(stage(summary, name)?.status).toBe('unavailable');
+    for (const name of ['merge', 'export', 'quantize:int8']) expect(stage(summary, name)?.status).toBe('completed');
+    for (const name of ['validate-quantized', 'benchmark']) expect(stage(summary, name)?.status).toBe('unavailable');
     expect(stubs.callsOf(id, 'predict')).toHaveLength(1);
+    const runDir = summary.runDir;
+    const [merge] = stubs.inputsOf<MergeInput>(id, 'merge');
+    expect(merge).toMatchObject({ adapter_dir: `${runDir}/attempt-1/adapter`, out_dir: `${runDir}/export/merged`, check: { prompts: 4, new_tokens: 32 } });
+    const [fp32] = stubs.inputsOf<ExportInput>(id, 'export_onnx');
+    expect(fp32).toMatchObject({ merged_dir: `${runDir}/export/merged`, out_dir: `${runDir}/export/onnx/fp32`, settings: { precision: 'fp32' }, reference_dir: null });
+    const [int8] = stubs.inputsOf<ExportInput>(id, 'quantize_onnx');
+    expect(int8).toMatchObject({ out_dir: `${runDir}/export/onnx/int8`, reference_dir: `${runDir}/export/onnx/fp32`, settings: { precision: 'int8', block_size: 32, accuracy_level: 4, symmetric: true } });
+    expect(summary.artifacts?.merged).toMatchObject({ path: `${runDir}/export/merged`, tokens_equal: true });
+    expect(summary.artifacts?.onnx?.fp32).toMatchObject({ path: `${runDir}/export/onnx/fp32`, ratio_to_fp32: 1, tokens_equal: true, exporter: 'stub builder' });
+    expect(summary.artifacts?.onnx?.int8).toMatchObject({ ratio_to_fp32: 0.3, top1_agreement: 0.97, max_accuracy_drop: 0.03 });
+    expect(summary.artifacts?.onnx?.int4).toBeUndefined();
+  });
+
+  it('rejects a block size the model does not allow after preflight, before any training', async () => {
+    const id = newId('bad-block');
+    const handle = await start(id, { specText: specYaml({ quantization: { enabled: true, formats: [{ format: 'int4', block_size: 256 }] } }) }, { matmulInputSizes: [640, 2048] });
+    const err = await failureOf(handle);
+    expect(err.cause).toBeInstanceOf(ApplicationFailure);
+    expect((err.cause as ApplicationFailure).type).toBe('InvalidSpec');
+    expect(err.cause?.message).toContain('quantization.formats[0].block_size: block_size 256 does not divide');
+    expect(stubs.callsOf(id, 'finetune')).toHaveLength(0);
+  });
+
+  it('fails the run with ExportMismatch when the fp32 export disagrees with PyTorch, and still writes the report', async () => {
+    const id = newId('export-mismatch');
+    const handle = await start(id, { specText: specYaml({ quantization: { enabled: true } }) }, {
+      exportOnnx: () => { throw ApplicationFailure.nonRetryable('fp32 ONNX disagrees', 'ExportMismatch'); },
+    });
+    const err = await failureOf(handle);
+    expect(err.cause).toBeInstanceOf(ActivityFailure);
+    expect((err.cause?.cause as ApplicationFailure).type).toBe('ExportMismatch');
+    expect(stubs.callsOf(id, 'export_onnx')).toHaveLength(1);
+    expect(stubs.callsOf(id, 'quantize_onnx')).toHaveLength(0);
+    const [report] = stubs.inputsOf<ReportInput>(id, 'writeReport');
+    expect(report?.summary).toMatchObject({ status: 'failed', artifacts: { merged: { tokens_equal: true } } });
   });
 });
 
@@ -214,7 +250,8 @@ describe('remediates and gives up', () => {
     expect(summary.stoppedEarly).toBe(false);
     expect(summary.attempts).toHaveLength(2);
     expect(summary.bestAttempt).toBe(1); // a tie keeps the earlier attempt
-    expect(LATER_STAGES.map((name) => stage(summary, name)?.status)).toEqual(['unavailable', 'unavailable', 'unavailable', 'skipped']);
+    expect(['merge', 'export', 'quantize:int4', 'validate-quantized', 'benchmark'].map((name) => stage(summary, name)?.status)).toEqual(['completed', 'completed', 'completed', 'unavailable', 'skipped']);
+    expect(summary.artifacts?.onnx?.int4?.settings).toEqual({ precision: 'int4', block_size: 32, accuracy_level: 4, symmetric: true });
   });
 
   it('stops when the remediation list runs out before max_attempts', async () => {
@@ -441,13 +478,13 @@ describe("the guide's fixed suite", () => {
 });
 
 describe('contract with the Python worker', () => {
-  it('sends preflight_model, finetune and predict inputs that specs/activity-contracts.schema.json accepts', async () => {
+  it('sends inputs to every Python activity that specs/activity-contracts.schema.json accepts', async () => {
     const schema = JSON.parse(await readFile(new URL('../../specs/activity-contracts.schema.json', import.meta.url), 'utf8')) as { $defs: Record<string, unknown> & { Activities: { const: Record<string, { input: string }> } } };
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     ajv.addSchema(schema, 'contracts');
-    const { id } = await run('contract', {});
+    const { id } = await run('contract', { quantization: { enabled: true } });
     const names = Object.keys(schema.$defs.Activities.const);
-    expect(names.sort()).toEqual(['finetune', 'predict', 'preflight_model']);
+    expect(names.sort()).toEqual(['export_onnx', 'finetune', 'merge', 'predict', 'preflight_model', 'quantize_onnx']);
     for (const name of names) {
       const validate = ajv.getSchema(`contracts#/$defs/${schema.$defs.Activities.const[name]?.input}`);
       const inputs = stubs.inputsOf<unknown>(id, name as 'finetune');

@@ -37,7 +37,14 @@ describe('defaults', () => {
     expect(spec.evaluation.thresholds).toEqual({ tool_accuracy: 0.95, param_accuracy: 0.98, tool_detection: 0.97 });
     expect(spec.remediation.below_threshold).toEqual([{ num_train_epochs: 10 }, { lora_r: 64, lora_alpha: 128 }, { learning_rate: 2e-5 }]);
     expect(spec.remediation.out_of_memory).toEqual({ max_retries: 2, min_batch_size: 1 });
-    expect(spec.quantization).toEqual({ enabled: false, formats: [] });
+    expect(spec.quantization).toEqual({
+      enabled: false,
+      formats: [
+        { format: 'int8', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.01 },
+        { format: 'int4', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.03 },
+      ],
+      check: { prompts: 4, new_tokens: 32, max_logit_diff: 0.01, agreement_records: 32 },
+    });
   });
 
   it('give every stage its retry and timeout profiles', () => {
@@ -48,6 +55,9 @@ describe('defaults', () => {
       score: { retry: 'quick', timeout: 'short' },
       finetune: { retry: 'patient', timeout: 'training' },
       report: { retry: 'quick', timeout: 'short' },
+      merge: { retry: 'standard', timeout: 'long' },
+      export: { retry: 'quick', timeout: 'long' },
+      quantize: { retry: 'quick', timeout: 'long' },
     });
   });
 
@@ -55,7 +65,7 @@ describe('defaults', () => {
     const spec = valid(`${MINIMAL}training: { learning_rate: 1.0e-4 }\nquantization:\n  formats: [{ format: int8 }]\n`);
     expect(spec.training.learning_rate).toBe(1e-4);
     expect(spec.training.num_train_epochs).toBe(5);
-    expect(spec.quantization.formats).toEqual([{ format: 'int8', max_accuracy_drop: 0.03 }]);
+    expect(spec.quantization.formats).toEqual([{ format: 'int8', max_accuracy_drop: 0.03, block_size: 32, accuracy_level: 4, symmetric: true }]);
   });
 
   it('are fresh copies: changing one spec\'s defaults does not leak into the next', () => {
@@ -128,6 +138,19 @@ describe('semantic checks', () => {
   it('accept all-linear alone and distinct formats', () => {
     const spec = valid(`${MINIMAL}lora: { lora_target_modules: [all-linear] }\nquantization: { formats: [{ format: int8 }, { format: int4 }] }\n`);
     expect(spec.quantization.formats.map((f) => f.format)).toEqual(['int8', 'int4']);
+  });
+
+  it('refuse an unknown quantization format or block size by key path', () => {
+    const found = problems(`${MINIMAL}quantization: { enabled: true, formats: [{ format: int2 }, { format: int4, block_size: 48 }, { format: int8, accuracy_level: 5 }] }\n`);
+    expect(found.map((p) => p.path).sort()).toEqual(['quantization.formats[0].format', 'quantization.formats[1].block_size', 'quantization.formats[2].accuracy_level']);
+  });
+
+  it('refuse a block size the tiny model\'s sizes do not allow (other models: after preflight)', () => {
+    const tiny = 'name: a\nmodel: { model_name: m, source: tiny, tiny: { hidden_size: 128, intermediate_size: 256 } }\n';
+    const found = problems(`${tiny}quantization: { enabled: true, formats: [{ format: int8 }, { format: int4, block_size: 256 }] }\n`);
+    expect(found.map((p) => p.path)).toEqual(['quantization.formats[1].block_size']);
+    expect(found[0]?.message).toContain('does not divide');
+    expect(() => valid(`${tiny}quantization: { enabled: true, formats: [{ format: int4, block_size: 128 }] }\n`)).not.toThrow();
   });
 
   it('report every semantic problem at once, each on its line', () => {
