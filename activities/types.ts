@@ -113,6 +113,8 @@ export interface ValidateQuantizedInput {
   threads?: number;
   /** Output folder relative to run_dir (default export/validation). */
   out_dir?: string;
+  /** Also predict every set with schema-constrained decoding (labels '<set>-constrained'; reported, not judged). */
+  constrained?: boolean;
 }
 
 // One variant's scores and verdict.

@@ -1,6 +1,6 @@
 // Stage "validate-quantized": every ONNX variant predicts the run's case sets in the TypeScript engine, the run's
 // scorer scores them, and the guide's rule keeps or rejects each variant against the fine-tuned PyTorch model.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
@@ -9,6 +9,7 @@ import { InferenceError } from '../lib/inference/errors';
 import { resolveInside } from '../lib/paths';
 import { parseCase, readJsonl, type Case } from '../lib/score';
 import { scorePredictions } from './score';
+import type { ToolDefinition } from '../lib/tools/tool-definition';
 import type { ScoreMetrics, ValidateQuantizedInput, ValidateQuantizedOutput, VariantVerdict } from './types';
 
 // The guide's floor: a kept variant's tool accuracy stays above 90 %.
@@ -40,7 +41,10 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
   if (judged.length === 0) throw invalid('case_sets: at least one set must have judge: true (normally val)');
   for (const s of judged) if (!s.reference) throw invalid(`case_sets: the judged set '${s.label}' needs the fine-tuned PyTorch metrics as reference`);
   if (input.variants.length === 0) throw invalid('variants: nothing to validate');
-  const total = input.variants.length * sets.reduce((n, s) => n + s.cases.length, 0);
+  // With constrained decoding on, every set is predicted twice: free, then under the tools' grammar.
+  const modes = input.constrained ? [false, true] : [false];
+  const tools = input.constrained ? (JSON.parse(readFileSync(input.tools_path, 'utf8')) as ToolDefinition[]) : [];
+  const total = modes.length * input.variants.length * sets.reduce((n, s) => n + s.cases.length, 0);
   const progress = { variant: '', set: '', done: 0, total };
   const verdicts: VariantVerdict[] = [];
   for (const variant of input.variants) {
@@ -62,27 +66,32 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
     let latencySum = 0;
     let latencyCount = 0;
     try {
-      for (const set of sets) {
-        progress.set = set.label;
-        const predictionsPath = path.join(outDir, variant.format, `predictions-${set.label}.jsonl`);
+      for (const constrained of modes) for (const set of sets) {
+        const label = constrained ? `${set.label}-constrained` : set.label;
+        progress.set = label;
+        const predictionsPath = path.join(outDir, variant.format, `predictions-${label}.jsonl`);
         const lines: string[] = [];
+        const compiler = constrained ? await engine.constraints() : null;
         for (const c of set.cases) {
-          const r = await engine.generateCase(c, { maxNewTokens: input.max_new_tokens, temperature: input.temperature });
+          const constraint = compiler ? await compiler.start(tools, 'auto') : null;
+          const r = await engine.generateCase(c, { maxNewTokens: input.max_new_tokens, temperature: input.temperature, constraint }).finally(() => constraint?.dispose());
           lines.push(predictionLine(c, r.text, r.latencyMs));
-          latencySum += r.latencyMs;
-          latencyCount += 1;
+          if (!constrained) {
+            latencySum += r.latencyMs;
+            latencyCount += 1;
+          }
           progress.done += 1;
           beat(progress);
         }
         await writeFileAtomic(predictionsPath, lines.join(''));
         const score = await scorePredictions({
           run_dir: input.run_dir, cases_path: resolveInside(input.run_dir, set.cases_path), predictions_path: predictionsPath,
-          tools_path: input.tools_path, out_path: path.join(outDir, variant.format, `score-${set.label}.json`), thresholds: input.thresholds,
+          tools_path: input.tools_path, out_path: path.join(outDir, variant.format, `score-${label}.json`), thresholds: input.thresholds,
         });
-        verdict.metrics[set.label] = score.metrics;
-        verdict.predictions_paths[set.label] = predictionsPath;
-        verdict.report_paths[set.label] = score.report_path;
-        if (set.judge && set.reference) {
+        verdict.metrics[label] = score.metrics;
+        verdict.predictions_paths[label] = predictionsPath;
+        verdict.report_paths[label] = score.report_path;
+        if (!constrained && set.judge && set.reference) {
           const j = judgeVariant(score.metrics, set.reference, variant.max_accuracy_drop, input.min_tool_accuracy ?? MIN_TOOL_ACCURACY);
           verdict.tool_accuracy_drop = Math.max(verdict.tool_accuracy_drop ?? -Infinity, j.drop);
           verdict.reasons.push(...j.reasons.map((r) => `${set.label}: ${r}`));

@@ -1,5 +1,5 @@
 // The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
-// remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> (validate-quantized, benchmark: not built yet) -> report. Deterministic: all I/O is in activities.
+// remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> validate-quantized -> benchmark -> report. Deterministic: all I/O is in activities.
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
@@ -8,6 +8,7 @@ import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type
 import { rootMessage } from '../lib/error-chain';
 import { blockSizeProblems } from '../lib/spec/quantization';
 import { runExportStages, type RunArtifacts } from './export-stages';
+import { runQuantizedStages, type RunBenchmark, type RunValidation } from './quantized-stages';
 import { RunState, type AttemptRecord, type RunMetrics, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
@@ -32,6 +33,8 @@ export interface RunSummary {
   dataset?: Record<string, unknown>;
   preflight?: Omit<PreflightOutput, 'linear_module_names'>;
   artifacts?: RunArtifacts;
+  validation?: RunValidation;
+  benchmark?: RunBenchmark;
   reportPath?: string;
 }
 
@@ -217,10 +220,17 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
     if (typeof bestAdapter === 'string') {
       summary.artifacts = {};
       await runExportStages({ plan, state, dataset, preflight, model, adapterDir: bestAdapter, py: (stage) => stageActivities(plan, stage).py }, summary.artifacts);
+      const after = await runQuantizedStages({
+        plan, state, dataset, artifacts: summary.artifacts, reference: { val: summary.metrics.finetuned, suite: summary.metrics.finetuned_suite },
+        ts: (stage) => stageActivities(plan, stage).ts, py: (stage) => stageActivities(plan, stage).py,
+      });
+      summary.validation = after.validation;
+      summary.benchmark = after.benchmark;
+      if (after.validation && after.validation.recommended === null) summary.reason = [summary.reason, after.validation.reason].filter(Boolean).join('; ');
     } else {
-      for (const name of ['merge', 'export', 'quantize']) state.markStage(name, 'skipped', 'no fine-tuned adapter to export');
+      for (const name of ['merge', 'export', 'quantize', 'validate-quantized', 'benchmark']) state.markStage(name, 'skipped', 'no fine-tuned adapter to export');
     }
-    later = ['validate-quantized', 'benchmark'];
+    later = [];
   }
   for (const name of later) {
     if (stopHere) state.markStage(name, 'skipped', `stopped early: ${summary.reason}`);

@@ -2,7 +2,7 @@
 import type { ExperimentSpec, RetryPolicy, TimeoutProfile } from './spec-types';
 
 // The pipeline's stages that run as activities with a policy from the spec.
-export const POLICY_STAGES = ['dataset', 'preflight', 'predict', 'score', 'finetune', 'report', 'merge', 'export', 'quantize'] as const;
+export const POLICY_STAGES = ['dataset', 'preflight', 'predict', 'score', 'finetune', 'report', 'merge', 'export', 'quantize', 'validate_quantized', 'benchmark'] as const;
 export type PolicyStage = (typeof POLICY_STAGES)[number];
 
 // Retry profiles every spec can name without defining them.
@@ -32,6 +32,8 @@ const STAGE_DEFAULTS: Record<PolicyStage, { retry: string; timeout: string }> = 
   merge: { retry: 'standard', timeout: 'long' },
   export: { retry: 'quick', timeout: 'long' },
   quantize: { retry: 'quick', timeout: 'long' },
+  validate_quantized: { retry: 'quick', timeout: 'long' },
+  benchmark: { retry: 'quick', timeout: 'long' },
 };
 
 // Activity options in Temporal's terms for one stage, ready for proxyActivities.

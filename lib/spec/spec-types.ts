@@ -310,9 +310,13 @@ export interface ExperimentSpecInput {
    */
   quantization?: {
     /**
-     * Merge, export to ONNX and quantize after fine-tuning.
+     * Merge, export to ONNX and quantize after fine-tuning, then validate every variant in the TypeScript engine (validate-quantized).
      */
     enabled?: boolean;
+    /**
+     * validate-quantized also predicts with schema-constrained decoding and reports both accuracies per variant (the keep/reject rule uses the unconstrained one).
+     */
+    validate_constrained?: boolean;
     /**
      * Variants to produce. fp32 is always exported as the reference (listing it is optional); each format at most once.
      *
@@ -416,21 +420,41 @@ export interface ExperimentSpecInput {
     body_limit_kb?: number;
   };
   /**
-   * Inference speed comparison of the unquantized and quantized models (stage not implemented yet).
+   * Inference speed of PyTorch fp32 generate (the guide's baseline), each ONNX variant in the TypeScript engine and in onnxruntime-genai, side by side on one machine with the same prompt token ids and the same number of new tokens (end of sequence suppressed). Needs quantization.enabled. Writes <run>/benchmark/benchmark.md and .json.
    */
   benchmark?: {
     /**
-     * Run the benchmark stage.
+     * Run the benchmark stage after validate-quantized.
      */
     enabled?: boolean;
     /**
-     * Untimed runs before measuring.
+     * Untimed generations before measuring, per engine and variant.
      */
     warmup_runs?: number;
     /**
-     * Timed runs per model.
+     * Timed passes over the prompts, per engine and variant.
      */
     runs?: number;
+    /**
+     * Validation prompts timed in each pass.
+     */
+    num_prompts?: number;
+    /**
+     * Tokens generated per prompt (exactly: end of sequence is masked until then).
+     */
+    new_tokens?: number;
+    /**
+     * Threads every engine may use (torch, onnxruntime intra-op); 0 = one per logical CPU of the worker.
+     */
+    threads?: number;
+    /**
+     * Include PyTorch fp32 generate on the merged model (the speedups are against it).
+     */
+    pytorch?: boolean;
+    /**
+     * Also time the smallest variant with schema-constrained decoding, to report the grammar's share of decode time.
+     */
+    grammar?: boolean;
   };
   /**
    * Named retry policies, added to the built-in ones (none, quick, standard, patient); a stage names one in stages.
@@ -457,6 +481,8 @@ export interface ExperimentSpecInput {
     merge?: StagePolicy6;
     export?: StagePolicy7;
     quantize?: StagePolicy8;
+    validate_quantized?: StagePolicy9;
+    benchmark?: StagePolicy10;
   };
 }
 /**
@@ -630,6 +656,32 @@ export interface StagePolicy7 {
  * The retry and timeout profiles of one stage.
  */
 export interface StagePolicy8 {
+  /**
+   * Name of a retry profile.
+   */
+  retry?: string;
+  /**
+   * Name of a timeout profile.
+   */
+  timeout?: string;
+}
+/**
+ * The retry and timeout profiles of one stage.
+ */
+export interface StagePolicy9 {
+  /**
+   * Name of a retry profile.
+   */
+  retry?: string;
+  /**
+   * Name of a timeout profile.
+   */
+  timeout?: string;
+}
+/**
+ * The retry and timeout profiles of one stage.
+ */
+export interface StagePolicy10 {
   /**
    * Name of a retry profile.
    */
@@ -952,9 +1004,13 @@ export interface ExperimentSpec {
    */
   quantization: {
     /**
-     * Merge, export to ONNX and quantize after fine-tuning.
+     * Merge, export to ONNX and quantize after fine-tuning, then validate every variant in the TypeScript engine (validate-quantized).
      */
     enabled: boolean;
+    /**
+     * validate-quantized also predicts with schema-constrained decoding and reports both accuracies per variant (the keep/reject rule uses the unconstrained one).
+     */
+    validate_constrained: boolean;
     /**
      * Variants to produce. fp32 is always exported as the reference (listing it is optional); each format at most once.
      *
@@ -1058,21 +1114,41 @@ export interface ExperimentSpec {
     body_limit_kb: number;
   };
   /**
-   * Inference speed comparison of the unquantized and quantized models (stage not implemented yet).
+   * Inference speed of PyTorch fp32 generate (the guide's baseline), each ONNX variant in the TypeScript engine and in onnxruntime-genai, side by side on one machine with the same prompt token ids and the same number of new tokens (end of sequence suppressed). Needs quantization.enabled. Writes <run>/benchmark/benchmark.md and .json.
    */
   benchmark: {
     /**
-     * Run the benchmark stage.
+     * Run the benchmark stage after validate-quantized.
      */
     enabled: boolean;
     /**
-     * Untimed runs before measuring.
+     * Untimed generations before measuring, per engine and variant.
      */
     warmup_runs: number;
     /**
-     * Timed runs per model.
+     * Timed passes over the prompts, per engine and variant.
      */
     runs: number;
+    /**
+     * Validation prompts timed in each pass.
+     */
+    num_prompts: number;
+    /**
+     * Tokens generated per prompt (exactly: end of sequence is masked until then).
+     */
+    new_tokens: number;
+    /**
+     * Threads every engine may use (torch, onnxruntime intra-op); 0 = one per logical CPU of the worker.
+     */
+    threads: number;
+    /**
+     * Include PyTorch fp32 generate on the merged model (the speedups are against it).
+     */
+    pytorch: boolean;
+    /**
+     * Also time the smallest variant with schema-constrained decoding, to report the grammar's share of decode time.
+     */
+    grammar: boolean;
   };
   /**
    * Named retry policies, added to the built-in ones (none, quick, standard, patient); a stage names one in stages.
@@ -1099,5 +1175,7 @@ export interface ExperimentSpec {
     merge: StagePolicy6;
     export: StagePolicy7;
     quantize: StagePolicy8;
+    validate_quantized: StagePolicy9;
+    benchmark: StagePolicy10;
   };
 }

@@ -120,8 +120,14 @@ def to_result(raw: dict[str, Any], variant: str, disk: int, per_token: int, band
 
 
 def run_benchmark(inp: BenchmarkInput) -> BenchmarkOutput:
-    """Benchmark logic without the activity wrapper."""
+    """Benchmark logic without the activity wrapper; threads 0 means one per logical CPU."""
+    from dataclasses import replace
+
     require_run_dir(inp.run_dir)
+    if inp.threads < 0 or inp.new_tokens < 2 or inp.num_prompts < 1 or inp.runs < 1 or inp.warmup_runs < 0:
+        raise InvalidSpec("benchmark settings out of range (threads >= 0, new_tokens >= 2, num_prompts >= 1, runs >= 1, warmup_runs >= 0)",
+                          {"threads": inp.threads, "new_tokens": inp.new_tokens, "num_prompts": inp.num_prompts, "runs": inp.runs})
+    inp = replace(inp, threads=inp.threads or os.cpu_count() or 1)
     out_dir = inside(inp.run_dir, inp.out_dir, "out_dir")
     out_dir.mkdir(parents=True, exist_ok=True)
     if not (Path(inp.merged_dir) / "config.json").is_file():

@@ -6,7 +6,7 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020 } from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportInput, FinetuneInput, MergeInput, PredictInput, ReportInput, ScoreMetrics } from '../../activities/types';
+import type { BenchmarkEngineInput, BenchmarkInput, ExportInput, FinetuneInput, MergeInput, PredictInput, ReportInput, ScoreMetrics, ValidateQuantizedInput } from '../../activities/types';
 import { Worker } from '@temporalio/worker';
 import { PERMANENT_ERROR_TYPES } from '../../lib/spec/profiles';
 import { SEARCH_ATTRIBUTES, TASK_QUEUE, WORKFLOW_TYPE } from '../../lib/temporal/names';
@@ -142,7 +142,7 @@ describe('passes at once', () => {
     expect(report?.summary).toMatchObject({ status: 'passed', bestAttempt: 1 });
   });
 
-  it('skips the baseline when run_baseline is false, and reports enabled-but-unbuilt stages as unavailable', async () => {
+  it('skips the baseline when run_baseline is false, and runs export, validate-quantized and the benchmark', async () => {
     const { id, summary } = await run('pass-nobase', {
       evaluation: { run_baseline: false }, dataset: { train_cases_sample: 0 },
       quantization: { enabled: true, formats: [{ format: 'int8' }] }, benchmark: { enabled: true },
@@ -155,8 +155,18 @@ describe('passes at once', () => {
     expect(stage(summary, 'predict:attempt-1-train')).toBeUndefined();
     expect(summary.attempts[0]?.train_metrics).toBeUndefined();
     for (const name of ['merge', 'export', 'quantize:int8']) expect(stage(summary, name)?.status).toBe('completed');
-    for (const name of ['validate-quantized', 'benchmark']) expect(stage(summary, name)?.status).toBe('unavailable');
+    for (const name of ['validate-quantized', 'benchmark:python', 'benchmark:engine']) expect(stage(summary, name)?.status).toBe('completed');
     expect(stubs.callsOf(id, 'predict')).toHaveLength(1);
+    const [validation] = stubs.inputsOf<ValidateQuantizedInput>(id, 'validateQuantized');
+    expect(validation?.variants.map((v) => [v.format, v.max_accuracy_drop])).toEqual([['fp32', 0.01], ['int8', 0.03]]);
+    expect(validation?.case_sets.map((c) => [c.label, c.judge])).toEqual(summary.metrics.finetuned_suite ? [['val', true], ['suite', false]] : [['val', true]]);
+    expect(validation?.constrained).toBe(true);
+    const [bench] = stubs.inputsOf<BenchmarkInput>(id, 'benchmark_python');
+    expect(bench).toMatchObject({ merged_dir: `${summary.runDir}/export/merged`, out_dir: 'benchmark', new_tokens: 64, variants: [{ name: 'fp32' }, { name: 'int8' }] });
+    const [joined] = stubs.inputsOf<BenchmarkEngineInput>(id, 'benchmarkEngine');
+    expect(joined).toMatchObject({ grammar_variant: 'int8', variants: [{ name: 'fp32' }, { name: 'int8' }] });
+    expect(summary.validation?.reason).toBe('stub: nothing validated');
+    expect(summary.benchmark?.markdown_path).toBe(`${summary.runDir}/benchmark/benchmark.md`);
     const runDir = summary.runDir;
     const [merge] = stubs.inputsOf<MergeInput>(id, 'merge');
     expect(merge).toMatchObject({ adapter_dir: `${runDir}/attempt-1/adapter`, out_dir: `${runDir}/export/merged`, check: { prompts: 4, new_tokens: 32 } });
@@ -250,7 +260,7 @@ describe('remediates and gives up', () => {
     expect(summary.stoppedEarly).toBe(false);
     expect(summary.attempts).toHaveLength(2);
     expect(summary.bestAttempt).toBe(1); // a tie keeps the earlier attempt
-    expect(['merge', 'export', 'quantize:int4', 'validate-quantized', 'benchmark'].map((name) => stage(summary, name)?.status)).toEqual(['completed', 'completed', 'completed', 'unavailable', 'skipped']);
+    expect(['merge', 'export', 'quantize:int4', 'validate-quantized', 'benchmark'].map((name) => stage(summary, name)?.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'skipped']);
     expect(summary.artifacts?.onnx?.int4?.settings).toEqual({ precision: 'int4', block_size: 32, accuracy_level: 4, symmetric: true });
   });
 
@@ -482,9 +492,9 @@ describe('contract with the Python worker', () => {
     const schema = JSON.parse(await readFile(new URL('../../specs/activity-contracts.schema.json', import.meta.url), 'utf8')) as { $defs: Record<string, unknown> & { Activities: { const: Record<string, { input: string }> } } };
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     ajv.addSchema(schema, 'contracts');
-    const { id } = await run('contract', { quantization: { enabled: true } });
+    const { id } = await run('contract', { quantization: { enabled: true }, benchmark: { enabled: true } });
     const names = Object.keys(schema.$defs.Activities.const);
-    expect(names.sort()).toEqual(['export_onnx', 'finetune', 'merge', 'predict', 'preflight_model', 'quantize_onnx']);
+    expect(names.sort()).toEqual(['benchmark_python', 'export_onnx', 'finetune', 'merge', 'predict', 'preflight_model', 'quantize_onnx']);
     for (const name of names) {
       const validate = ajv.getSchema(`contracts#/$defs/${schema.$defs.Activities.const[name]?.input}`);
       const inputs = stubs.inputsOf<unknown>(id, name as 'finetune');

@@ -1,0 +1,76 @@
+// After the export: validate-quantized (every ONNX variant predicts the run's case sets in the TypeScript
+// engine and the guide's rule keeps or rejects it) and the benchmark (PyTorch fp32, onnxruntime-genai and
+// the TypeScript engine side by side). Deterministic workflow code: activities do the work.
+import type { BenchmarkEngineOutput, DatasetOutput, PyActivities, RunPlan, ScoreMetrics, TsActivities, ValidateQuantizedOutput } from '../activities/types';
+import type { RunArtifacts } from './export-stages';
+import type { RunState } from './run-state';
+
+// The allowed accuracy drop of the fp32 reference export when quantization.formats does not list it.
+const FP32_MAX_DROP = 0.01;
+
+// summary.validation: each variant's verdict and scores, and the recommended one.
+export interface RunValidation {
+  recommended: ValidateQuantizedOutput['recommended'];
+  reason: string;
+  variants: Pick<ValidateQuantizedOutput['variants'][number], 'format' | 'kept' | 'reasons' | 'bytes_on_disk' | 'tool_accuracy_drop' | 'max_accuracy_drop' | 'metrics' | 'mean_latency_ms'>[];
+  summary_path: string;
+}
+
+// summary.benchmark: the tables (one per host) and where their Markdown is.
+export type RunBenchmark = Pick<BenchmarkEngineOutput, 'tables' | 'markdown_path'>;
+
+// What the two stages need from the rest of the run.
+export interface QuantizedContext {
+  plan: RunPlan;
+  state: RunState;
+  dataset: DatasetOutput;
+  artifacts: RunArtifacts;
+  reference: { val?: ScoreMetrics; suite?: ScoreMetrics };
+  ts: (stage: 'validate_quantized' | 'benchmark') => TsActivities;
+  py: (stage: 'benchmark') => PyActivities;
+}
+
+// Runs validate-quantized, then the benchmark when the spec enables it; returns their summary entries.
+export async function runQuantizedStages(ctx: QuantizedContext): Promise<{ validation?: RunValidation; benchmark?: RunBenchmark }> {
+  const { plan, state, dataset, artifacts } = ctx;
+  const { spec } = plan;
+  const onnx = artifacts.onnx ?? {};
+  const variants = (['fp32', 'int8', 'int4'] as const).flatMap((format) => {
+    const a = onnx[format];
+    // fp32 is exported as the reference even when formats does not list it: it may lose what int8 may (1 %).
+    return a ? [{ format, dir: a.path, max_accuracy_drop: a.max_accuracy_drop ?? FP32_MAX_DROP }] : [];
+  });
+  if (variants.length === 0 || !ctx.reference.val) {
+    state.markStage('validate-quantized', 'skipped', 'no exported variant or no fine-tuned reference metrics');
+    state.markStage('benchmark', 'skipped', 'no exported variant');
+    return {};
+  }
+  const caseSets = [{ label: 'val', cases_path: dataset.val_cases_path, reference: ctx.reference.val, judge: true }];
+  if (spec.evaluation.score_suite) caseSets.push({ label: 'suite', cases_path: dataset.suite_cases_path, reference: ctx.reference.suite ?? ctx.reference.val, judge: false });
+  const validated = await state.stage('validate-quantized', () => ctx.ts('validate_quantized').validateQuantized({
+    run_dir: plan.run_dir, variants, case_sets: caseSets, tools_path: dataset.tools_path, thresholds: spec.evaluation.thresholds,
+    record_format: spec.dataset.format, max_new_tokens: spec.evaluation.max_new_tokens, temperature: spec.evaluation.temperature,
+    constrained: spec.quantization.validate_constrained,
+  }));
+  const validation: RunValidation = {
+    recommended: validated.recommended, reason: validated.reason, summary_path: validated.summary_path,
+    variants: validated.variants.map(({ format, kept, reasons, bytes_on_disk, tool_accuracy_drop, max_accuracy_drop, metrics, mean_latency_ms }) => ({ format, kept, reasons, bytes_on_disk, tool_accuracy_drop, max_accuracy_drop, metrics, mean_latency_ms })),
+  };
+  if (!spec.benchmark.enabled) {
+    state.markStage('benchmark', 'skipped', 'not enabled in the spec');
+    return { validation };
+  }
+  const b = spec.benchmark;
+  const benchVariants = variants.map((v) => ({ name: v.format, path: v.dir }));
+  const python = await state.stage('benchmark:python', () => ctx.py('benchmark').benchmark_python({
+    run_dir: plan.run_dir, merged_dir: artifacts.merged?.path ?? '', cases_path: dataset.val_cases_path, out_dir: 'benchmark',
+    variants: benchVariants, record_format: spec.dataset.format, num_prompts: b.num_prompts, new_tokens: b.new_tokens,
+    warmup_runs: b.warmup_runs, runs: b.runs, threads: b.threads, pytorch: b.pytorch,
+  }));
+  const smallest = benchVariants[benchVariants.length - 1]?.name ?? null;
+  const joined = await state.stage('benchmark:engine', () => ctx.ts('benchmark').benchmarkEngine({
+    run_dir: plan.run_dir, out_dir: 'benchmark', python, variants: benchVariants,
+    tools_path: b.grammar ? dataset.tools_path : null, grammar_variant: b.grammar ? smallest : null,
+  }));
+  return { validation, benchmark: { tables: joined.tables, markdown_path: joined.markdown_path } };
+}
