@@ -1,12 +1,9 @@
 // `tooltune generate <run-id | run folder | variant folder> "request"`: the guide's inference example as a command.
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { runFolderName } from '../../activities/spec';
-import { InferenceError, loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type GraphOptimization, type Variant } from '../../lib/inference';
+import { loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type GraphOptimization, type Variant } from '../../lib/inference';
 import { renderToolCall } from '../../lib/tool-call/render';
 import { type Command } from '../command';
 import { UsageError, out, say } from '../io';
-import { withSession } from '../session';
+import { resolveRunTarget } from '../run-target';
 
 const GRAPH_LEVELS: string[] = ['disabled', 'basic', 'extended', 'all'];
 
@@ -36,7 +33,7 @@ export const generateCommand: Command = {
     if (provider !== 'cpu' && provider !== 'cuda') throw new UsageError('--provider must be cpu or cuda');
     const graph = (values['graph-optimization'] as string | undefined) ?? 'all';
     if (!GRAPH_LEVELS.includes(graph)) throw new UsageError(`--graph-optimization must be one of ${GRAPH_LEVELS.join(', ')}`);
-    const dir = await resolveTarget(target, (values['artifacts-root'] as string | undefined) ?? 'artifacts');
+    const dir = await resolveRunTarget(target, (values['artifacts-root'] as string | undefined) ?? 'artifacts');
     const engine = await loadEngine(dir, {
       ...(variant ? { variant: variant as Variant } : {}),
       threads: intFlag(values.threads, 'threads', 0, 0, 1024),
@@ -58,23 +55,6 @@ export const generateCommand: Command = {
   },
 };
 
-// A path is used as it is; anything else is a workflow id: its run folder under the artifacts root, else Temporal's summary.
-async function resolveTarget(target: string, artifactsRoot: string): Promise<string> {
-  if (existsSync(target)) return target;
-  if (target.includes('/') || target.startsWith('.')) throw new InferenceError('no such folder', path.resolve(target));
-  const local = path.resolve(artifactsRoot, 'runs', runFolderName(target));
-  if (existsSync(local)) return local;
-  const runDir = await withSession({ startServer: false }, async (session) => {
-    const handle = session.client.workflow.getHandle(target);
-    const description = await handle.describe();
-    if (description.status.name !== 'COMPLETED') throw new Error(`run ${target} is ${description.status.name}: it has no exported model yet`);
-    return ((await handle.result()) as { runDir?: string }).runDir;
-  }).catch((e: Error) => {
-    throw new Error(`no folder ${local}, and Temporal does not know the run's folder: ${e.message}`);
-  });
-  if (!runDir || !existsSync(runDir)) throw new Error(`run ${target}'s folder ${runDir ?? '(none)'} does not exist on this machine`);
-  return runDir;
-}
 
 function printResult(variantDir: string, r: GenerateResult): void {
   if (r.toolCalls.length === 0) say(out.yellow('no tool call'));

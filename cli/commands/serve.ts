@@ -21,12 +21,12 @@ export const serveCommand: Command = {
   summary: 'Serve a run\'s model behind an OpenAI-compatible /v1/chat/completions',
   usage: 'tooltune serve <workflow-id | run folder | variant folder> [--variant int4|int8|fp32] [--host 127.0.0.1] [--port 8000] [--batch 4] [--threads N] [--no-constrained]',
   options: {
-    variant: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, batch: { type: 'string' },
+    variant: { type: 'string' }, 'artifacts-root': { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, batch: { type: 'string' },
     threads: { type: 'string' }, 'no-constrained': { type: 'boolean' }, 'queue-limit': { type: 'string' },
   },
   async run({ values, positionals }) {
     const [target] = expectPositionals(positionals, ['workflow-id | run folder | variant folder']) as [string];
-    const dir = await resolveRunTarget(target);
+    const dir = await resolveRunTarget(target, (values['artifacts-root'] as string | undefined) ?? 'artifacts');
     const variant = values.variant as ServingConfig['variant'] | undefined;
     const port = intFlag(values, 'port') ?? 8000;
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);

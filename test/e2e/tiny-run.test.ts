@@ -92,6 +92,25 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     for (const v of ['fp32', 'int8', 'int4']) expect(tokens[onnx[v].path].ort).toHaveLength(8);
     expect(readFileSync(path.join(summary.runDir, 'report.md'), 'utf8')).toContain('## Exported models');
 
+    // validate-quantized scored every variant with and without the grammar; the benchmark table has every engine.
+    expect(summary.stages.find((s: { name: string }) => s.name === 'validate-quantized')?.status).toBe('completed');
+    expect(summary.validation.variants.map((v: { format: string }) => v.format)).toEqual(['fp32', 'int8', 'int4']);
+    for (const v of summary.validation.variants) {
+      expect(Object.keys(v.metrics)).toEqual(expect.arrayContaining(['val', 'val-constrained']));
+      expect(v.metrics['val-constrained'].tool_parsing).toBeGreaterThanOrEqual(v.metrics.val.tool_parsing);
+    }
+    const [table] = summary.benchmark.tables;
+    expect(table.rows.map((r: { engine: string; variant: string }) => `${r.engine}/${r.variant}`)).toEqual(expect.arrayContaining([
+      'pytorch/fp32', 'ort-genai/fp32', 'ort-genai/int4', 'ts-engine/fp32', 'ts-engine/int8', 'ts-engine/int4', 'ts-engine+grammar/int4',
+    ]));
+    for (const r of table.rows) expect(r.min_tokens_produced, `${r.engine}/${r.variant}`).toBe(r.engine.includes('grammar') ? r.min_tokens_produced : 16);
+    expect(readFileSync(summary.benchmark.markdown_path, 'utf8')).toMatch(/\| ts-engine \| int4 \|/);
+
+    // tooltune generate answers on the run's INT4 model.
+    const generated = await tooltune(['generate', summary.runDir, 'Read the file package.json', '--variant', 'int4', '--json']);
+    expect(generated.exitCode, generated.stderr).toBe(0);
+    expect(lastJson(generated.stdout)).toMatchObject({ variantDir: path.join(summary.runDir, 'export', 'onnx', 'int4'), latencyMs: expect.any(Number) });
+
     // The run is listed with its search attributes.
     const list = await tooltune(['list', '--json']);
     const row = (JSON.parse(list.stdout) as Record<string, unknown>[]).find((r) => r.workflowId === summary.workflowId);
