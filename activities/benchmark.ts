@@ -14,12 +14,21 @@ import type { BenchmarkEngineInput, BenchmarkEngineOutput } from './types';
 
 const CHILD = path.join(PROJECT_ROOT, 'lib', 'bench', 'engine-child.ts');
 
+// The activity context, or null when called from a script.
+function activityContext(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
+  }
+}
+
 // Runs one child; heartbeats while it runs; cancellation kills it.
 async function runChild(args: string[], label: string): Promise<Record<string, unknown>> {
-  const ctx = Context.current();
+  const ctx = activityContext();
   const out = args[2] as string;
-  const child = execa(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: PROJECT_ROOT, reject: false, cancelSignal: ctx.cancellationSignal, all: true });
-  const beat = setInterval(() => ctx.heartbeat({ engine: label }), 1000);
+  const child = execa(process.execPath, ['--import', 'tsx', CHILD, ...args], { cwd: PROJECT_ROOT, reject: false, cancelSignal: ctx?.cancellationSignal, all: true });
+  const beat = setInterval(() => ctx?.heartbeat({ engine: label }), 1000);
   try {
     const result = await child;
     if (result.exitCode !== 0) throw new Error(`benchmark of ${label} failed (exit ${result.exitCode}): ${String(result.all ?? '').slice(-2000)}`);

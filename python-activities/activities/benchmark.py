@@ -156,3 +156,23 @@ def run_benchmark(inp: BenchmarkInput) -> BenchmarkOutput:
 def benchmark_python(inp: BenchmarkInput) -> BenchmarkOutput:
     """Activity: time PyTorch fp32 and onnxruntime-genai on the same prompts; see the module's docstring."""
     return run_benchmark(inp)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m activities.benchmark` (scripts/bench-inference.ts): the Python half on an existing run
+    folder, settings as one JSON object (BenchmarkInput's fields); prints BenchmarkOutput as JSON."""
+    import argparse
+    from dataclasses import asdict
+
+    from .contracts import BenchVariant
+
+    parser = argparse.ArgumentParser(prog="python -m activities.benchmark")
+    parser.add_argument("settings", help="BenchmarkInput as JSON")
+    raw = json.loads(parser.parse_args(argv).settings)
+    raw["variants"] = [BenchVariant(**v) for v in raw.get("variants", [])]
+    print(json.dumps(asdict(run_benchmark(BenchmarkInput(**raw)))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
