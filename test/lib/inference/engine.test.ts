@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, ranPastBlocks, trimAfterBlocks, afterLastBlock, type Engine } from '../../../lib/inference';
 import { PROJECT_ROOT } from '../../../lib/local/project';
+import { parseToolUse } from '../../../lib/tool-call/parse';
 import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../../helpers/onnx-fixture';
 
 const CUDA_LIB = path.join(PROJECT_ROOT, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so');
@@ -54,7 +55,7 @@ describe('engine on the tiny INT4 model', () => {
     expect(engine.prompts.format).toBe('text');
   });
 
-  it('answers with a parsed tool call, timings and token counts', async () => {
+  it('answers with the parsed tool calls, timings and token counts', async () => {
     const r = await engine.generate('Run npm test');
     expect(r.prompt).toBe('User: Run npm test\nAssistant:');
     expect(r.newTokens).toBe(r.tokenIds.length);
@@ -62,10 +63,15 @@ describe('engine on the tiny INT4 model', () => {
     expect(r.latencyMs).toBeGreaterThanOrEqual(r.ttftMs);
     expect(r.ttftMs).toBeGreaterThanOrEqual(r.prefillMs);
     expect(r.prefillMs + r.decodeMs).toBeLessThanOrEqual(r.latencyMs);
-    expect(['eos', 'tool_use']).toContain(r.stopReason);
-    expect(r.text).toContain('<tool_use>');
-    expect(r.toolCalls.length + r.parseErrors.length).toBeGreaterThan(0);
-    if (r.toolCall) expect(r.toolCall).toEqual(r.toolCalls[0]);
+    expect(['eos', 'tool_use', 'max_new_tokens']).toContain(r.stopReason);
+    if (r.stopReason === 'max_new_tokens') expect(r.newTokens).toBe(128);
+    if (r.stopReason === 'eos') expect(r.tokenIds.at(-1)).toBe(engine.files.decoder.eosTokenIds[0]);
+    if (r.stopReason === 'tool_use') expect(ranPastBlocks(r.text)).toBe(false); // trimmed after the last block
+    // The calls are the project's parser's reading of the text (what the tiny model writes depends on its training).
+    const parsed = parseToolUse(r.text);
+    expect(r.toolCalls).toEqual(parsed.calls.map((c) => ({ name: c.tool, parameters: c.params })));
+    expect(r.parseErrors).toEqual(parsed.errors);
+    expect(r.toolCall).toEqual(r.toolCalls[0] ?? null);
   });
 
   it('stops at max_new_tokens, and greedy decoding repeats itself', async () => {
