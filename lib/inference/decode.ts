@@ -23,7 +23,7 @@ export interface DecodeOptions {
 // 1.07 on Gemma 3 270M INT4); with two or more rows they are bit-identical to it.
 export const PREFILL_TAIL = 2;
 
-// Why generation ended.
+// Why generation ended ('context_length': prompt + new tokens reached genai_config.json's context_length).
 export type StopReason = 'eos' | 'tool_use' | 'max_new_tokens' | 'context_length';
 
 // The new tokens (an eos that ended generation is included, as in transformers' generate) and timings.
@@ -40,7 +40,7 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
   const promptLen = promptIds.length;
   const capacity = d.contextLength;
   // One all-ones mask for every step: each step feeds a view of its first `total` entries.
-  const mask = new BigInt64Array(Math.max(capacity, promptLen + 1)).fill(1n);
+  const mask = new BigInt64Array(Math.min(capacity, promptLen + opts.maxNewTokens) + 1).fill(1n);
   const ids = BigInt64Array.from(promptIds, (id) => BigInt(id));
   const positions = BigInt64Array.from(promptIds, (_, i) => BigInt(i));
   const emptyPast = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, d.numKvHeads, 0, d.headSize]);
@@ -84,7 +84,7 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
     }
     if (tokenIds.length >= opts.maxNewTokens) break;
     const total = promptLen + tokenIds.length;
-    if (total > capacity) {
+    if (total >= capacity) {
       stopReason = 'context_length';
       break;
     }

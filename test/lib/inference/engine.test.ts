@@ -1,5 +1,5 @@
 // The engine's behaviour on the tiny INT4 model: stop rule, stop reasons, sampling, timings, run-folder lookup.
-import { cpSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, ranPastBlocks, trimAfterBlocks, afterLastBlock, type Engine } from '../../../lib/inference';
@@ -80,6 +80,25 @@ describe('engine on the tiny INT4 model', () => {
     expect(a.tokenIds).toHaveLength(3);
     const b = await engine.generate('Show me README.md', { maxNewTokens: 3, stopAfterToolUse: false });
     expect(b.tokenIds).toEqual(a.tokenIds);
+  });
+
+  it("stops at the model's context length: prompt + new tokens <= context_length", async () => {
+    const dir = path.join(scratchDir('tt-ctx-'), 'int4');
+    cpSync(fx.int4, dir, { recursive: true });
+    const config = JSON.parse(readFileSync(path.join(dir, 'genai_config.json'), 'utf8')) as { model: { context_length: number } };
+    config.model.context_length = 16;
+    writeFileSync(path.join(dir, 'genai_config.json'), JSON.stringify(config));
+    const small = await loadEngine(dir, { threads: 1 });
+    try {
+      const r = await small.generate('Run npm test', { maxNewTokens: 100, stopAfterToolUse: false });
+      if (r.stopReason !== 'eos') {
+        expect(r.stopReason).toBe('context_length');
+        expect(r.promptTokens + r.newTokens).toBe(16);
+      }
+      expect(r.promptTokens + r.newTokens).toBeLessThanOrEqual(16);
+    } finally {
+      await small.close();
+    }
   });
 
   it('sampling: the same seed gives the same tokens, another seed other tokens', async () => {
