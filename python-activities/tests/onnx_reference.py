@@ -7,6 +7,8 @@ REQUEST.json: {"runs": [{"cases": [...], "record_format": "text"|"chat", "max_ne
 runs: per run and case, predict.py's case_prompt, its token ids, and the ids and text of model.generate(do_sample=False)
 alone (batch 1) with predict.py's tokenization, stopping criteria and trimming.
 prompts: per chat template in "templates", case_prompt of every template case in the chat format.
+genai: per {"dir", "cases", "record_format", "max_new_tokens"} in "genai_runs", the greedy new tokens of
+onnxruntime-genai (the reference runtime for the builder's files) on that variant folder, same prompts and ids.
 """
 
 from __future__ import annotations
@@ -54,7 +56,24 @@ def main() -> None:
     for template in request.get("templates", []):
         tok.chat_template = template
         prompts.append([case_prompt(tok, c, "chat") for c in request.get("template_cases", [])])
-    print(json.dumps({"runs": runs, "prompts": prompts}))
+    genai = []
+    for run in request.get("genai_runs", []):
+        import onnxruntime_genai as og
+
+        og_model = og.Model(run["dir"])
+        seqs = []
+        for case in run["cases"]:
+            prompt = case_prompt(tok, case, run["record_format"])
+            ids = tok(prompt, add_special_tokens=(run["record_format"] == "text"))["input_ids"]
+            params = og.GeneratorParams(og_model)
+            params.set_search_options(max_length=len(ids) + run["max_new_tokens"], do_sample=False)
+            gen = og.Generator(og_model, params)
+            gen.append_tokens(ids)
+            while not gen.is_done():
+                gen.generate_next_token()
+            seqs.append([int(t) for t in gen.get_sequence(0)][len(ids):])
+        genai.append(seqs)
+    print(json.dumps({"runs": runs, "prompts": prompts, "genai": genai}))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-// Equal to the reference: the fp32 ONNX model in the TypeScript engine gives PyTorch's greedy tokens, and builds
-// predict.py's prompts byte for byte (text format, the tiny model's chat template and three real-world templates).
+// Equal to the reference: the fp32 ONNX model in the TypeScript engine gives PyTorch's greedy tokens, the INT4 one
+// onnxruntime-genai's, and the engine builds predict.py's prompts byte for byte (text format, the tiny model's chat
+// template and three real-world templates).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -19,6 +20,7 @@ interface Generation {
 interface Reference {
   runs: Generation[][];
   prompts: string[][];
+  genai: number[][][];
 }
 
 // Runs onnx_reference.py (PyTorch generate) on the fixture's HF model.
@@ -58,6 +60,7 @@ describe('fp32 ONNX in the TypeScript engine equals PyTorch', () => {
       ],
       templates,
       template_cases: cases,
+      genai_runs: [{ dir: fx.int4, cases, record_format: 'text', max_new_tokens: 32 }],
     });
   }, 240_000);
   afterAll(async () => {
@@ -88,6 +91,20 @@ describe('fp32 ONNX in the TypeScript engine equals PyTorch', () => {
       }
     } finally {
       await chat.close();
+    }
+  });
+
+  it('INT4 in the TypeScript engine gives the greedy tokens of onnxruntime-genai on the same files', async () => {
+    const int4 = await loadEngine(fx.int4, { threads: 1 });
+    try {
+      for (const [i, c] of cases.entries()) {
+        const got = await int4.generateCase(c, { maxNewTokens: 32, stopAfterToolUse: false });
+        // onnxruntime-genai's sequence leaves out the eos that ended it.
+        const ids = got.stopReason === 'eos' ? got.tokenIds.slice(0, -1) : got.tokenIds;
+        expect({ id: c.id, ids }).toEqual({ id: c.id, ids: ref.genai[0]![i] });
+      }
+    } finally {
+      await int4.close();
     }
   });
 
