@@ -60,7 +60,8 @@ def build_variant(inp: ExportInput, check: Callable[[Path, Path], Figures]) -> E
         done["settings"] = QuantSettings(**done["settings"])
         return ExportOutput(**{**done, "reused": True, "wall_time_s": round(time.perf_counter() - t0, 3)})
     tmp, staging = tmp_dir_for(final), tmp_dir_for(final.parent / f"{final.name}-input")
-    details = {"variant": inp.settings.precision, "step": "build"}
+    arch = (json.loads((merged / "config.json").read_text()).get("architectures") or ["?"])[0]
+    details = {"variant": inp.settings.precision, "step": "build", "architecture": arch}
     try:
         argv = builder_argv(merged, tmp, staging / "cache", inp.settings)
         run_builder(argv, staging / LOG_NAME, details)
