@@ -15,7 +15,7 @@ from temporalio import activity
 
 from .contracts import ExportInput, ExportOutput, QuantSettings
 from .errors import ExportMismatch, InvalidSpec, ModelNotFound
-from .heartbeat import Heartbeater
+from .heartbeat import Heartbeater, raise_if_cancelled
 from .onnx_builder import LOG_NAME, builder_argv, complete_variant, dir_bytes, exporter_name, run_builder
 from .onnx_check import OnnxDecoder, check_examples, compare_greedy, greedy_torch
 from .paths import inside, publish_dir, read_jsonl, require_run_dir, tmp_dir_for
@@ -94,6 +94,7 @@ def check_fp32(inp: ExportInput) -> Callable[[Path, Path], Figures]:
         onnx = OnnxDecoder(built)
         worst, bad = 0.0, []
         for i, ex in enumerate(examples):
+            raise_if_cancelled("fp32 check")
             same, diff, step = compare_greedy(greedy_torch(model, ex.prompt_ids, inp.check.new_tokens),
                                               onnx.greedy(ex.prompt_ids, inp.check.new_tokens))
             worst = max(worst, diff)
