@@ -1,5 +1,6 @@
 // The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
-// remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> validate-quantized -> benchmark -> report. Deterministic: all I/O is in activities.
+// remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> validate-quantized -> benchmark -> report.
+// Deterministic: all I/O is in activities.
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';

@@ -15,7 +15,7 @@ from temporalio import activity
 
 from .contracts import ExportInput, ExportOutput, QuantSettings
 from .errors import ExportMismatch, InvalidSpec, ModelNotFound
-from .heartbeat import Heartbeater
+from .heartbeat import Heartbeater, raise_if_cancelled
 from .onnx_builder import LOG_NAME, builder_argv, complete_variant, dir_bytes, exporter_name, run_builder
 from .onnx_check import OnnxDecoder, check_examples, compare_greedy, greedy_torch
 from .paths import inside, publish_dir, read_jsonl, require_run_dir, tmp_dir_for
@@ -60,7 +60,8 @@ def build_variant(inp: ExportInput, check: Callable[[Path, Path], Figures]) -> E
         done["settings"] = QuantSettings(**done["settings"])
         return ExportOutput(**{**done, "reused": True, "wall_time_s": round(time.perf_counter() - t0, 3)})
     tmp, staging = tmp_dir_for(final), tmp_dir_for(final.parent / f"{final.name}-input")
-    details = {"variant": inp.settings.precision, "step": "build"}
+    arch = (json.loads((merged / "config.json").read_text()).get("architectures") or ["?"])[0]
+    details = {"variant": inp.settings.precision, "step": "build", "architecture": arch}
     try:
         argv = builder_argv(merged, tmp, staging / "cache", inp.settings)
         run_builder(argv, staging / LOG_NAME, details)
@@ -93,6 +94,7 @@ def check_fp32(inp: ExportInput) -> Callable[[Path, Path], Figures]:
         onnx = OnnxDecoder(built)
         worst, bad = 0.0, []
         for i, ex in enumerate(examples):
+            raise_if_cancelled("fp32 check")
             same, diff, step = compare_greedy(greedy_torch(model, ex.prompt_ids, inp.check.new_tokens),
                                               onnx.greedy(ex.prompt_ids, inp.check.new_tokens))
             worst = max(worst, diff)

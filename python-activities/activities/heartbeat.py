@@ -25,6 +25,14 @@ def cancelled() -> bool:
     return in_activity() and (activity.is_cancelled() or activity.is_worker_shutdown())
 
 
+def raise_if_cancelled(what: str) -> None:
+    """Stop a long check loop between items once the activity was cancelled."""
+    if cancelled():
+        from temporalio.exceptions import CancelledError
+
+        raise CancelledError(f"{what} cancelled")
+
+
 class Heartbeater:
     """Context manager: a daemon thread heartbeats details_fn() every `interval` seconds."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from temporalio import activity
 from .contracts import MergeInput, MergeOutput
 from .errors import InvalidSpec, MergeMismatch, ModelNotFound
 from .formatting import chat_template_of
-from .heartbeat import Heartbeater
+from .heartbeat import Heartbeater, raise_if_cancelled
 from .modelio import load_model, load_tokenizer
 from .onnx_builder import dir_bytes
 from .onnx_check import check_examples, compare_greedy, greedy_torch
@@ -37,7 +38,10 @@ def merge_key(inp: MergeInput) -> str:
 
 def check_merge(adapted: Any, merged_fn: Any, examples: list[Any], new_tokens: int) -> tuple[Any, bool, float, list[int]]:
     """Greedy tokens of the adapter model, then of the merged one: (merged model, equal, max diff, bad prompts)."""
-    before = [greedy_torch(adapted, ex.prompt_ids, new_tokens) for ex in examples]
+    before = []
+    for ex in examples:
+        raise_if_cancelled("merge check")
+        before.append(greedy_torch(adapted, ex.prompt_ids, new_tokens))
     merged = merged_fn()
     equal, worst, bad = True, 0.0, []
     for i, (ex, ref) in enumerate(zip(examples, before)):
@@ -101,8 +105,6 @@ def run_merge(inp: MergeInput) -> MergeOutput:
                               reused=False, wall_time_s=round(time.perf_counter() - t0, 3))
             (tmp / STAMP).write_text(json.dumps({"key": key, "output": out.__dict__}, indent=2))
         except BaseException:
-            import shutil
-
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         publish_dir(tmp, final, replace=True)

@@ -66,8 +66,8 @@ def run_builder(argv: list[str], log_path: Path, details: dict[str, Any]) -> Non
         tail = log_path.read_text(errors="replace")[-2000:]
         if "is not currently supported" in tail:
             raise UnsupportedArchitecture(
-                "the onnxruntime-genai builder does not support this architecture, and tooltune has no fallback "
-                "exporter yet", {**details, "log_tail": tail[-500:]})
+                f"the onnxruntime-genai builder does not support {details.get('architecture', 'this architecture')}, "
+                "and tooltune has no fallback exporter yet", {**details, "log_tail": tail[-500:]})
         raise ExportFailed(f"the ONNX builder exited with status {rc}", {**details, "log_tail": tail})
 
 

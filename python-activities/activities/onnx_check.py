@@ -12,6 +12,7 @@ import numpy as np
 
 from .errors import ModelNotFound
 from .formatting import split_record
+from .heartbeat import raise_if_cancelled
 
 _DTYPES = {"tensor(float)": np.float32, "tensor(float16)": np.float16}
 
@@ -113,6 +114,7 @@ def top1_agreement(reference: OnnxDecoder, candidate: OnnxDecoder, examples: lis
     """Fraction of teacher-forced completion positions where both models rank the same token first."""
     agree = total = 0
     for ex in examples:
+        raise_if_cancelled("agreement check")
         ids = ex.prompt_ids + ex.completion_ids
         start = len(ex.prompt_ids) - 1  # the logits that predict the first completion token
         ref, _ = reference.forward(ids, reference.empty_past())
