@@ -6,6 +6,7 @@ import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
 import { rootMessage } from '../lib/error-chain';
+import { beatsBest } from './best-attempt';
 import { RunState, type AttemptRecord, type RunMetrics, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
@@ -53,13 +54,6 @@ function stageActivities(plan: RunPlan, stage: PolicyStage) {
 function failureType(err: unknown): string | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
   return undefined;
-}
-
-// Ranks attempts: more tool accuracy first, then parameter accuracy, then detection.
-function betterThan(a: ScoreMetrics, b: ScoreMetrics): boolean {
-  if (a.tool_accuracy !== b.tool_accuracy) return a.tool_accuracy > b.tool_accuracy;
-  if (a.param_accuracy !== b.param_accuracy) return a.param_accuracy > b.param_accuracy;
-  return a.tool_detection > b.tool_detection;
 }
 
 // Runs a whole experiment from a spec; see README for how to start it.
@@ -183,7 +177,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
     const verdict = judgeAttempt(record.metrics, record.train_metrics ?? null, spec.evaluation);
     record.status = verdict.kind;
     record.failed_thresholds = verdict.kind === 'passed' ? [] : verdict.failed;
-    if (!best?.metrics || betterThan(record.metrics, best.metrics)) best = record;
+    if (beatsBest(record, best)) best = record;
     const next = planNext(verdict, attemptsDone, cursor, spec.remediation);
     if (next.action === 'stop') {
       summary.reason = next.reason;

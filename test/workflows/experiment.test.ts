@@ -184,6 +184,42 @@ describe('remediates then passes', () => {
   });
 });
 
+describe('best attempt: passing beats failing', () => {
+  // Scores by attempt with the three thresholded metrics set apart (thresholds 0.95 / 0.98 / 0.97).
+  const byAttempt = (table: Record<number, ScoreMetrics>) => (label: string): ScoreMetrics => {
+    if (label === 'baseline') return metrics(0.1);
+    const n = Number(/^attempt-(\d+)/.exec(label)?.[1]);
+    return table[n] ?? metrics(HIGH);
+  };
+
+  it('a later attempt that passes every threshold wins over an earlier one with higher tool accuracy that misses param accuracy', async () => {
+    const failing = metrics(1, { param_accuracy: 0.5 });
+    const passing = metrics(0.99, { tool_accuracy: 0.96 });
+    const { summary } = await run('best-pass', {}, { score: byAttempt({ 1: failing, 2: passing }) });
+    expect(summary.attempts.map((a) => a.status)).toEqual(['below_threshold', 'passed']);
+    expect(summary.status).toBe('passed');
+    expect(summary.stoppedEarly).toBe(false);
+    expect(summary.bestAttempt).toBe(2);
+    expect(summary.metrics.finetuned).toEqual(passing);
+  });
+
+  it('a later passing attempt wins over one with perfect tool and param accuracy that misses tool detection', async () => {
+    const { summary } = await run('best-pass-first', {}, {
+      score: byAttempt({ 1: metrics(1, { tool_detection: 0.5 }), 2: metrics(0.99, { tool_accuracy: 0.95 }) }),
+    });
+    expect(summary.bestAttempt).toBe(2);
+    expect(summary.status).toBe('passed');
+  });
+
+  it('among failing attempts keeps the ranking: tool accuracy, then param accuracy, then detection', async () => {
+    const { summary } = await run('best-fail-rank', { remediation: { max_attempts: 3 } }, {
+      score: byAttempt({ 1: metrics(0.5, { tool_accuracy: 0.9 }), 2: metrics(0.5, { tool_accuracy: 0.9, param_accuracy: 0.6 }), 3: metrics(0.5, { tool_accuracy: 0.8 }) }),
+    });
+    expect(summary.status).toBe('below_threshold');
+    expect(summary.bestAttempt).toBe(2);
+  });
+});
+
 describe('remediates and gives up', () => {
   it('stops after max_attempts with cumulative overrides, keeps the best attempt and skips the later stages', async () => {
     const { id, summary } = await run('giveup', { remediation: { max_attempts: 3 } }, { score: scripted({ 1: 0.5, 2: 0.7, 3: 0.6 }) });
