@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import shutil
 import time
@@ -19,13 +18,13 @@ from . import outputs
 from .contracts import FinetuneInput, FinetuneOutput, TrainingConfig
 from .data import load_examples
 from .errors import InvalidSpec, OutOfMemory, is_oom
+from .fault_hooks import FAKE_OOM_ENV, FaultHooks, TestHookError, read_hooks
 from .heartbeat import Heartbeater, beat, cancelled, in_activity
 from .lora import peft_config, resolve_targets
 from .modelio import load_model, load_tokenizer, resolve_device
 from .paths import atomic_write_json, inside, require_run_dir
 from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
 
-FAKE_OOM_ENV = "TOOLTUNE_FAKE_OOM_ABOVE_BATCH"
 
 
 def check_training(t: TrainingConfig, record_format: str) -> None:
@@ -50,9 +49,10 @@ def oom_error(t: TrainingConfig, why: str) -> OutOfMemory:
 
 
 def fake_oom(t: TrainingConfig) -> None:
-    """Test hook: $TOOLTUNE_FAKE_OOM_ABOVE_BATCH=N raises OutOfMemory when the batch size exceeds N."""
-    limit = os.environ.get(FAKE_OOM_ENV)
-    if limit and t.per_device_train_batch_size > int(limit):
+    """Test hook (only with TOOLTUNE_TEST_HOOKS=1): TOOLTUNE_FAKE_OOM_ABOVE_BATCH=N raises OutOfMemory
+    when the batch size exceeds N."""
+    limit = active_hooks().fake_oom_above_batch
+    if limit is not None and t.per_device_train_batch_size > limit:
         raise oom_error(t, f"simulated by {FAKE_OOM_ENV}={limit}")
 
 
@@ -62,6 +62,14 @@ def fingerprint(inp: FinetuneInput, n_train: int, n_val: int) -> str:
            "n_train": n_train, "n_val": n_val, "format": inp.record_format}
     doc["training"].pop("merge_adapter", None)
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def active_hooks() -> FaultHooks:
+    """The fault hooks in force; a bad value fails the activity (non-retryably) naming the variable."""
+    try:
+        return read_hooks()
+    except TestHookError as e:
+        raise InvalidSpec(str(e), {}) from None
 
 
 class RunLog:

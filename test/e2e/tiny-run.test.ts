@@ -90,7 +90,7 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
   }, 10 * 60_000);
 
   it('takes the out-of-memory and below-threshold branches for real, and stops early', async () => {
-    const result = await tooltune(['run', 'test/fixtures/e2e/tiny-remediation.yaml', '--json'], 15 * 60_000, { TOOLTUNE_FAKE_OOM_ABOVE_BATCH: '4' });
+    const result = await tooltune(['run', 'test/fixtures/e2e/tiny-remediation.yaml', '--json'], 15 * 60_000, { TOOLTUNE_TEST_HOOKS: '1', TOOLTUNE_FAKE_OOM_ABOVE_BATCH: '4' });
     expect(result.exitCode, result.stderr).toBe(0);
     const summary = lastJson(result.stdout);
     expect(summary.status).toBe('below_threshold');
