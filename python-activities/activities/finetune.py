@@ -92,6 +92,8 @@ def run_finetune(inp: FinetuneInput) -> FinetuneOutput:
     t_start = time.time()
     require_run_dir(inp.run_dir)
     attempt = inside(inp.run_dir, inp.attempt_dir, "attempt_dir")
+    for what in ("train_path", "val_path"):  # inputs are the run's own files: read nothing outside run_dir
+        inside(inp.run_dir, getattr(inp, what), what)
     attempt.mkdir(parents=True, exist_ok=True)
     cfg = inp.training
     check_training(cfg, inp.record_format)

@@ -26,15 +26,22 @@ from .gguf_cache import ensure_converted, gguf_path
 from .heartbeat import Heartbeater
 from .lora import check_modules_to_save, linear_modules, resolve_targets, trainable_parameter_count
 from .modelio import load_config, resolve_device, torch_dtype
-from .paths import inside, require_run_dir
+from .paths import artifacts_root, inside, require_run_dir
 from .tiny import ensure_tiny
 
 
 def cache_root(inp: PreflightInput, run_dir: Path) -> Path:
     """Shared artifacts cache: input cache_dir, else $TOOLTUNE_CACHE_DIR, else <parent of run_dir>/.cache."""
-    root = inp.cache_dir or os.environ.get("TOOLTUNE_CACHE_DIR") or str(run_dir.parent / ".cache")
+    if inp.cache_dir:  # from the workflow input: confined like run_dir
+        if not os.path.isabs(inp.cache_dir):
+            raise InvalidSpec("cache_dir must be absolute", {"cache_dir": inp.cache_dir})
+        p = Path(os.path.realpath(inp.cache_dir))
+        if not (p == artifacts_root() or artifacts_root() in p.parents):
+            raise InvalidSpec("cache_dir is not inside the workers' artifacts root", {"cache_dir": inp.cache_dir})
+        return p
+    root = os.environ.get("TOOLTUNE_CACHE_DIR") or str(run_dir.parent / ".cache")
     if not os.path.isabs(root):
-        raise InvalidSpec("cache_dir must be absolute", {"cache_dir": root})
+        raise InvalidSpec("TOOLTUNE_CACHE_DIR must be absolute", {"cache_dir": root})
     return Path(root)
 
 
@@ -45,7 +52,8 @@ def materialize(inp: PreflightInput, run_dir: Path) -> str:
         if not inp.tokenizer_corpus_paths:
             raise InvalidSpec("source 'tiny' needs tokenizer_corpus_paths to train its tokenizer", {})
         model_dir = inside(str(run_dir), str(run_dir / "model" / "tiny"), "model_dir")
-        return str(ensure_tiny(model_dir, cfg.tiny or TinyModelConfig(), inp.tokenizer_corpus_paths))
+        corpus = [str(inside(str(run_dir), p, "tokenizer_corpus_paths")) for p in inp.tokenizer_corpus_paths]
+        return str(ensure_tiny(model_dir, cfg.tiny or TinyModelConfig(), corpus))
     if cfg.source == "gguf":
         root = cache_root(inp, run_dir)
         return str(ensure_converted(gguf_path(cfg, root), root))

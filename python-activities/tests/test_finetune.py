@@ -68,6 +68,7 @@ def test_truncation_counted(tiny_run):
 
 
 def test_fake_oom_is_typed(tiny_run, monkeypatch):
+    monkeypatch.setenv("TOOLTUNE_TEST_HOOKS", "1")
     monkeypatch.setenv(FAKE_OOM_ENV, "4")
     with pytest.raises(OutOfMemory) as e:
         run_finetune(_inp(tiny_run, "oom"))
