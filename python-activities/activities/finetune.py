@@ -148,7 +148,12 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     ckpt_root = attempt / "checkpoints"
     resume = ck.find_resume(ckpt_root, _heartbeat_details(), fp)
     if resume is not None:
-        st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
+        try:
+            st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
+        except ck.CheckpointUnreadable as e:  # never trusted: this attempt starts afresh below
+            log(f"checkpoint unreadable, starting afresh: {e}")
+            resume = None
+    if resume is not None:
         resumed_from = st.step
         outputs.prune_best(attempt, set(), above=st.step)
         hb.update(step=st.step, checkpoint=str(resume))
