@@ -98,6 +98,8 @@ export interface PreflightInput {
   model: ModelConfig;
   lora: LoraConfig;
   tokenizer_corpus_paths: string[];
+  // The run's training settings: the memory estimate uses their batch, max_seq_length and checkpointing.
+  training?: TrainingConfig;
 }
 
 // What preflight learned about the model.
@@ -146,6 +148,8 @@ export interface FinetuneOutput {
   tokens_per_second: number;
   wall_time_s: number;
   stopped_early: boolean;
+  // Peak resident memory of the worker during the attempt, to compare with preflight's estimate.
+  peak_rss_bytes?: number | null;
 }
 
 // Input of predict.

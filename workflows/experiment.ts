@@ -110,7 +110,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   summary.dataset = dataset.stats;
   const model = { ...spec.model, gguf_file: plan.gguf_file, tiny: { ...spec.model.tiny, seed: spec.seed } };
   const preflight = await state.stage('preflight', () =>
-    stageActivities(plan, 'preflight').py.preflight_model({ run_dir: plan.run_dir, model, lora: spec.lora, tokenizer_corpus_paths: [dataset.train_path, dataset.val_path, dataset.suite_cases_path] }),
+    stageActivities(plan, 'preflight').py.preflight_model({ run_dir: plan.run_dir, model, lora: spec.lora, tokenizer_corpus_paths: [dataset.train_path, dataset.val_path, dataset.suite_cases_path], training: { ...spec.training, seed: spec.seed } }),
   );
   const { linear_module_names: _modules, ...preflightSummary } = preflight;
   summary.preflight = preflightSummary;
@@ -169,7 +169,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
       continue;
     }
     attemptsDone += 1;
-    record.finetune = { optimizer_steps: result.optimizer_steps, best_step: result.best_step, eval_loss: result.eval_loss, eval_perplexity: result.eval_perplexity, resumed_from_step: result.resumed_from_step, adapter_dir: result.adapter_dir, metrics_path: result.metrics_path, stopped_early: result.stopped_early };
+    record.finetune = { optimizer_steps: result.optimizer_steps, best_step: result.best_step, eval_loss: result.eval_loss, eval_perplexity: result.eval_perplexity, resumed_from_step: result.resumed_from_step, adapter_dir: result.adapter_dir, metrics_path: result.metrics_path, stopped_early: result.stopped_early, peak_rss_bytes: result.peak_rss_bytes ?? null };
     record.metrics = await evaluate(`attempt-${n}`, result.adapter_dir, dataset.val_cases_path, attemptDir);
     if (spec.dataset.train_cases_sample > 0) {
       record.train_metrics = await evaluate(`attempt-${n}-train`, result.adapter_dir, dataset.train_cases_path, attemptDir);

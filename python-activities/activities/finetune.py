@@ -14,7 +14,7 @@ from typing import Any
 from temporalio import activity
 
 from . import checkpoint as ck
-from . import outputs
+from . import memory_peak, outputs
 from .contracts import FinetuneInput, FinetuneOutput, TrainingConfig
 from .data import load_examples
 from .errors import InvalidSpec, OutOfMemory, is_oom
@@ -98,12 +98,13 @@ def run_finetune(inp: FinetuneInput) -> FinetuneOutput:
     cfg = inp.training
     check_training(cfg, inp.record_format)
     fake_oom(cfg)
+    peak_reset = memory_peak.reset_peaks()
     device, use_4bit = resolve_device(inp.model)
     log = RunLog(attempt / "training.log")
     hb: dict[str, Any] = {"step": 0, "epoch": 0.0, "loss": None, "eval_loss": None, "checkpoint": None}
     with Heartbeater(lambda: dict(hb)):
         try:
-            return _train(inp, attempt, device, use_4bit, hb, log, t_start)
+            return _train(inp, attempt, device, use_4bit, hb, log, t_start, peak_reset)
         except Exception as e:  # noqa: BLE001 - OOM is re-typed, everything else passes through
             if is_oom(e):
                 _free_cuda()
@@ -119,7 +120,7 @@ def _free_cuda() -> None:
 
 
 def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: dict[str, Any], log: RunLog,
-           t_start: float) -> FinetuneOutput:
+           t_start: float, peak_reset: bool) -> FinetuneOutput:
     import torch
     from peft import get_peft_model, prepare_model_for_kbit_training
     from transformers import get_scheduler
@@ -196,7 +197,9 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
         merged_dir = str(outputs.merge(model, tok, attempt / "merged", base_loader, adapter_dir))
     tps = trainer.tokens_this_attempt / trainer.train_time if trainer.train_time > 0 else 0.0
     wall = time.time() - t_start
-    doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total)
+    memory = {"peak_rss_bytes": memory_peak.peak_rss_bytes(), "peak_rss_since": "activity start" if peak_reset else "process start",
+              "peak_cuda_bytes": memory_peak.peak_cuda_bytes()}
+    doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
     atomic_write_json(attempt / "metrics.json", doc)
     log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']} early={st.stopped_early} tok/s={tps:.0f}")
     return FinetuneOutput(
@@ -204,7 +207,8 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
         log_path=str(attempt / "training.log"), optimizer_steps=st.step, best_step=st.best_step,
         best_checkpoint=str(best), eval_loss=doc["eval_loss"], eval_perplexity=doc["eval_perplexity"],
         train_loss=doc["train_loss"], epochs_done=doc["epochs_done"], resumed_from_step=resumed_from,
-        truncated_examples=tr_trunc + va_trunc, tokens_per_second=tps, wall_time_s=wall, stopped_early=st.stopped_early)
+        truncated_examples=tr_trunc + va_trunc, tokens_per_second=tps, wall_time_s=wall, stopped_early=st.stopped_early,
+        peak_rss_bytes=memory["peak_rss_bytes"])
 
 
 def _unquantized(inp: FinetuneInput):

@@ -8,8 +8,10 @@ Memory estimate (bytes), documented here because the workflow compares it with t
                    with gradient checkpointing: L * 2 * b * s * h * w_act + one layer's full activations
     logits       = b * s * V * 4 * 2                               (fp32 logits + their gradient)
     total        = (weights + lora + activations + logits) * 1.1  (allocator fragmentation)
-with b = per_device_train_batch_size and s = max_seq_length (preflight has no training config, so it
-assumes b = 4, s = 1024, no checkpointing: the guide's defaults). It is an upper-bound style estimate.
+with b = per_device_train_batch_size, s = max_seq_length and checkpointing from the input's training
+config (without one: b = 4, s = 1024, no checkpointing, the guide's defaults). It is an upper-bound style
+estimate of what training adds; finetune records the peak resident memory it measured (peak_rss_bytes in
+its output and metrics.json, which also counts the Python runtime and libraries) to compare it with.
 """
 
 from __future__ import annotations
@@ -93,6 +95,14 @@ def estimate_memory(model: Any, config: Any, trainable: int, dtype_bytes: int, u
     return int((weights + lora + acts + logits) * 1.1)
 
 
+def training_shape(inp: PreflightInput) -> dict[str, Any]:
+    """Batch, sequence length and checkpointing the run will train with (the guide's defaults without)."""
+    t = inp.training
+    if t is None:
+        return {"batch": 4, "seq": 1024, "checkpointing": False}
+    return {"batch": t.per_device_train_batch_size, "seq": t.max_seq_length, "checkpointing": t.gradient_checkpointing}
+
+
 def run_preflight(inp: PreflightInput) -> PreflightOutput:
     """Preflight logic without the activity wrapper (used by tests and the benchmark)."""
     import torch
@@ -115,7 +125,7 @@ def run_preflight(inp: PreflightInput) -> PreflightOutput:
         trainable_parameters=trainable,
         linear_module_names=leaf_names,
         target_modules=targets,
-        memory_estimate_bytes=estimate_memory(model, config, trainable, dtype_bytes, use_4bit),
+        memory_estimate_bytes=estimate_memory(model, config, trainable, dtype_bytes, use_4bit, **training_shape(inp)),
         device=device,  # type: ignore[arg-type]
         load_in_4bit=use_4bit,
         vocab_size=int(getattr(text, "vocab_size", 0) or 0),

@@ -165,3 +165,10 @@ def torch_equal(a, b) -> bool:
     import torch
 
     return bool(torch.allclose(a, b, atol=1e-6))
+
+
+def test_peak_memory_is_recorded(tiny_run):
+    out = run_finetune(_inp(tiny_run, "peak", training=replace(QUICK, max_steps=2)))
+    m = json.loads(Path(out.metrics_path).read_text())
+    assert out.peak_rss_bytes == m["peak_rss_bytes"] and m["peak_rss_bytes"] > 50 * 2**20  # torch alone is more
+    assert m["peak_rss_since"] in ("activity start", "process start") and "peak_cuda_bytes" in m
