@@ -3,3 +3,4 @@ export { prepareRun } from './spec';
 export { generateDataset } from './dataset';
 export { scorePredictions } from './score';
 export { writeReport } from './report';
+export { lookupStage, recordStageOutput } from './stage-cache';

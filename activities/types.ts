@@ -77,11 +77,42 @@ export interface ReportOutput {
 }
 
 // The TypeScript activities (worker.ts).
+// Input of recordStageOutput: a completed stage of this run, and what its cache key is made of.
+export interface RecordStageInput {
+  run_dir: string;
+  slot: string;
+  stage: string;
+  parts: unknown;
+  input_files: string[];
+  output: unknown;
+}
+
+// The stage's key (downstream stages include it in theirs) and how many files were recorded.
+export interface RecordStageOutput {
+  key: string;
+  files: number;
+}
+
+// Input of lookupStage: the same as a record, without the output, plus the earlier run's folder.
+export interface LookupStageInput extends Omit<RecordStageInput, 'output'> {
+  old_run_dir: string;
+}
+
+// A verified hit (the output rebased onto this run, files copied) or a miss with its reason.
+export interface LookupStageOutput {
+  key: string;
+  hit: boolean;
+  output?: unknown;
+  reason?: string;
+}
+
 export interface TsActivities {
   prepareRun(input: PrepareRunInput): Promise<RunPlan>;
   generateDataset(input: DatasetInput): Promise<DatasetOutput>;
   scorePredictions(input: ScoreInput): Promise<ScoreOutput>;
   writeReport(input: ReportInput): Promise<ReportOutput>;
+  recordStageOutput(input: RecordStageInput): Promise<RecordStageOutput>;
+  lookupStage(input: LookupStageInput): Promise<LookupStageOutput>;
 }
 
 // ---- Python activities (python-activities/worker.py) ----

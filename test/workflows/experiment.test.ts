@@ -124,9 +124,10 @@ describe('passes at once', () => {
     ]);
     for (const name of LATER_STAGES) expect(stage(summary, name)?.detail).toBe('not enabled in the spec');
 
+    // Each cacheable stage is recorded for `tooltune resume` right after it completes.
     expect(stubs.callsOf(id).map((c) => c.activity)).toEqual([
-      'prepareRun', 'generateDataset', 'preflight_model', 'predict', 'scorePredictions', 'finetune',
-      'predict', 'scorePredictions', 'predict', 'scorePredictions', 'writeReport',
+      'prepareRun', 'generateDataset', 'recordStageOutput', 'preflight_model', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions',
+      'finetune', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions', 'predict', 'recordStageOutput', 'scorePredictions', 'writeReport',
     ]);
     const predicts = stubs.inputsOf<PredictInput>(id, 'predict');
     expect(predicts.map((p) => [p.adapter_dir, p.cases_path.split('/').pop(), p.out_path.split('/').pop()])).toEqual([
