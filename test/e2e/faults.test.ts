@@ -1,12 +1,14 @@
 // Faults over the real dev server (SQLite) and both real workers, each checked against an undisturbed
 // run of the same spec and seed: kill -9 of the TypeScript worker mid-run, a dev server restart in the
-// middle of fine-tuning, kill -9 of the Python worker during predict. Slow (about 2-3 minutes): runs when
-// TOOLTUNE_E2E=1 (scripts/test.sh sets it).
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// middle of fine-tuning, kill -9 of the Python worker during predict. Then `tooltune resume` on the same
+// server: after a late failure, with edited thresholds, with an edited lora_r, after tampering with an
+// artifact. Slow (about 4 minutes): runs when TOOLTUNE_E2E=1 (scripts/test.sh sets it).
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { execa, type ResultPromise } from 'execa';
+import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, pythonPath } from '../../lib/local/project';
 import { connectClient, loadTemporalTarget } from '../../lib/temporal/connection';
@@ -21,6 +23,10 @@ const home = mkdtempSync(path.join(tmpdir(), 'tooltune-faults-'));
 const env: Record<string, string> = {
   NO_COLOR: '1', TOOLTUNE_HOME: home, TOOLTUNE_ARTIFACTS_ROOT: path.join(home, 'artifacts'), PYTHONUNBUFFERED: '1',
   TOOLTUNE_TEST_HOOKS: '1', TOOLTUNE_TEST_STEP_DELAY_S: '0.3', OMP_WAIT_POLICY: 'PASSIVE', TOOLTUNE_TORCH_THREADS: '1',
+  // Batch 8 runs out of memory (the spec trains at 4): the late failure the resume test starts from.
+  TOOLTUNE_FAKE_OOM_ABOVE_BATCH: '4',
+  // Edited specs are written to the temporary folder, so it is an input root too.
+  TOOLTUNE_INPUT_ROOTS: [PROJECT_ROOT, home].join(path.delimiter),
 };
 
 async function tooltune(...args: string[]) {
@@ -151,4 +157,58 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('faults on the real server and 
     const retried = history.events?.some((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1);
     expect(retried).toBe(true);
   }, 240_000);
+
+  // Writes the fault spec with some sections changed, into the temporary folder; returns its path.
+  function editedSpec(name: string, over: Record<string, Record<string, unknown>>): string {
+    const spec = parse(readFileSync(SPEC, 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const [section, values] of Object.entries(over)) spec[section] = { ...spec[section], ...values };
+    const file = path.join(home, `${name}.yaml`);
+    writeFileSync(file, stringify(spec));
+    return file;
+  }
+
+  async function resume(id: string, ...extra: string[]): Promise<Record<string, any>> {
+    const result = await execa(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'tooltune.mjs'), 'resume', id, '--json', ...extra], { cwd: PROJECT_ROOT, env, reject: false, timeout: 300_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    return JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as Record<string, any>;
+  }
+
+  async function ranFinetune(workflowId: string): Promise<boolean> {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    return history.events?.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'finetune') ?? false;
+  }
+
+  it('resume after a failure at fine-tuning reuses the dataset and baseline, and completes like an undisturbed run', async () => {
+    const failing = await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUE, workflowId: `faults-late-${Date.now().toString(36)}`,
+      args: [{ specPath: editedSpec('late-failure', { training: { per_device_train_batch_size: 8 }, remediation: { out_of_memory: { max_retries: 0 } } }) }],
+    });
+    await expect(failing.result()).rejects.toThrow();
+    const resumed = await resume(failing.workflowId, '--spec', SPEC);
+    expect(resumed).toMatchObject({ workflowStatus: 'COMPLETED', resumedFrom: failing.workflowId });
+    expect(resumed.reusedStages).toEqual(['dataset', 'predict:baseline']); // preflight re-runs: its memory estimate depends on the batch
+    expect(quality(resumed.metrics as RunSummary['metrics'])).toEqual(quality(reference.metrics));
+    const memo = (await client.workflow.getHandle(resumed.workflowId).describe()).memo;
+    expect(memo?.resumedFrom).toBe(failing.workflowId);
+  }, 300_000);
+
+  it('resume with only the thresholds edited re-trains nothing; with lora_r edited it re-trains', async () => {
+    const thresholds = await resume(reference.workflowId, '--spec', editedSpec('thresholds', { evaluation: { thresholds: { tool_accuracy: 0.01, param_accuracy: 0, tool_detection: 0 } } }));
+    expect(thresholds.reusedStages).toEqual(['dataset', 'preflight', 'predict:baseline', 'finetune', 'predict:attempt-1', 'predict:attempt-1-train']);
+    expect(await ranFinetune(thresholds.workflowId)).toBe(false);
+    expect(quality(thresholds.metrics as RunSummary['metrics'])).toEqual(quality(reference.metrics));
+    const lora = await resume(reference.workflowId, '--spec', editedSpec('lora', { lora: { lora_r: 8, lora_alpha: 16 } }));
+    expect(lora.reusedStages).toEqual(['dataset', 'predict:baseline']);
+    expect(await ranFinetune(lora.workflowId)).toBe(true);
+  }, 300_000);
+
+  it('resume recomputes a tampered artifact and reuses what still verifies', async () => {
+    const train = path.join(reference.runDir, 'dataset', 'train.jsonl');
+    const original = readFileSync(train, 'utf8');
+    appendFileSync(train, '{"text": "planted"}\n');
+    const again = await resume(reference.workflowId, '--from', 'finetune');
+    expect(again.reusedStages).toEqual(['preflight', 'predict:baseline']);
+    expect(readFileSync(path.join(again.runDir as string, 'dataset', 'train.jsonl'), 'utf8')).toBe(original);
+    expect(await ranFinetune(again.workflowId)).toBe(true);
+  }, 300_000);
 });
