@@ -5,7 +5,10 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import * as activities from './activities';
 import { loadTemporalTarget } from './lib/temporal/connection';
 import { TASK_QUEUE } from './lib/temporal/names';
+import { readWorkerRoots } from './lib/worker-roots';
 
+// Fails at start on an unusable TOOLTUNE_ARTIFACTS_ROOT / TOOLTUNE_INPUT_ROOTS, not at the first run.
+const roots = readWorkerRoots();
 const target = loadTemporalTarget();
 const connection = await NativeConnection.connect(target.connectionOptions);
 try {
@@ -16,7 +19,7 @@ try {
     workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
     activities,
   });
-  console.log(`ts worker polling ${TASK_QUEUE} on ${target.address} (namespace ${target.namespace})`);
+  console.log(`ts worker polling ${TASK_QUEUE} on ${target.address} (namespace ${target.namespace}); artifacts in ${roots.artifactsRoot}`);
   await worker.run();
 } finally {
   await connection.close();

@@ -5,3 +5,4 @@ export { scorePredictions } from './score';
 export { writeReport } from './report';
 export { validateQuantized } from './validate-quantized';
 export { benchmarkEngine } from './benchmark';
+export { lookupStage, recordStageOutput } from './stage-cache';

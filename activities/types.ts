@@ -143,6 +143,35 @@ export interface ValidateQuantizedOutput {
 }
 
 // The TypeScript activities (worker.ts).
+// Input of recordStageOutput: a completed stage of this run, and what its cache key is made of.
+export interface RecordStageInput {
+  run_dir: string;
+  slot: string;
+  stage: string;
+  parts: unknown;
+  input_files: string[];
+  output: unknown;
+}
+
+// The stage's key (downstream stages include it in theirs) and how many files were recorded.
+export interface RecordStageOutput {
+  key: string;
+  files: number;
+}
+
+// Input of lookupStage: the same as a record, without the output, plus the earlier run's folder.
+export interface LookupStageInput extends Omit<RecordStageInput, 'output'> {
+  old_run_dir: string;
+}
+
+// A verified hit (the output rebased onto this run, files copied) or a miss with its reason.
+export interface LookupStageOutput {
+  key: string;
+  hit: boolean;
+  output?: unknown;
+  reason?: string;
+}
+
 export interface TsActivities {
   prepareRun(input: PrepareRunInput): Promise<RunPlan>;
   generateDataset(input: DatasetInput): Promise<DatasetOutput>;
@@ -150,6 +179,8 @@ export interface TsActivities {
   writeReport(input: ReportInput): Promise<ReportOutput>;
   validateQuantized(input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput>;
   benchmarkEngine(input: BenchmarkEngineInput): Promise<BenchmarkEngineOutput>;
+  recordStageOutput(input: RecordStageInput): Promise<RecordStageOutput>;
+  lookupStage(input: LookupStageInput): Promise<LookupStageOutput>;
 }
 
 // ---- Python activities (python-activities/worker.py) ----
@@ -166,6 +197,8 @@ export interface PreflightInput {
   model: ModelConfig;
   lora: LoraConfig;
   tokenizer_corpus_paths: string[];
+  // The run's training settings: the memory estimate uses their batch, max_seq_length and checkpointing.
+  training?: TrainingConfig;
 }
 
 // What preflight learned about the model.
@@ -216,6 +249,8 @@ export interface FinetuneOutput {
   tokens_per_second: number;
   wall_time_s: number;
   stopped_early: boolean;
+  // Peak resident memory of the worker during the attempt, to compare with preflight's estimate.
+  peak_rss_bytes?: number | null;
 }
 
 // Input of predict.

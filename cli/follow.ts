@@ -13,7 +13,7 @@ export function formatDuration(ms: number): string {
 
 // One finished stage as a line: mark, name, time, calls and note.
 export function formatStageLine(stage: StageRecord, progress?: Progress): string {
-  const mark = { completed: err.green('✓'), failed: err.red('✗'), skipped: err.dim('-'), unavailable: err.yellow('!'), running: err.cyan('…') }[stage.status];
+  const mark = { completed: err.green('✓'), failed: err.red('✗'), skipped: err.dim('-'), unavailable: err.yellow('!'), running: err.cyan('…'), reused: err.green('=') }[stage.status];
   const calls = stage.attempts > 1 ? ` x${stage.attempts}` : '';
   const attempt = stage.name === 'finetune' && progress ? ` (attempt ${progress.attempt}, ${progress.branch})` : '';
   const note = stage.detail && stage.status !== 'completed' ? `  ${err.dim(stage.detail.split('\n')[0]?.slice(0, 160) ?? '')}` : '';

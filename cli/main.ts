@@ -8,6 +8,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'validate', summary: 'Check a spec against the schema; list every problem with its line', load: async () => (await import('./commands/validate')).validateCommand },
   { name: 'run', summary: 'Run an experiment and follow it to the end', load: async () => (await import('./commands/run')).runCommand },
   { name: 'start', summary: 'Start an experiment and print its workflow id', load: async () => (await import('./commands/start')).startCommand },
+  { name: 'resume', summary: 'Start a new run reusing the unchanged stages of an ended run', load: async () => (await import('./commands/resume')).resumeCommand },
   { name: 'status', summary: 'Show where a run is, or how it ended', load: async () => (await import('./commands/status')).statusCommand },
   { name: 'cancel', summary: 'Cancel a run', load: async () => (await import('./commands/status')).cancelCommand },
   { name: 'list', summary: 'List recent runs with their spec, stage and status', load: async () => (await import('./commands/status')).listCommand },

@@ -31,6 +31,7 @@ export function summaryJson(workflowId: string, workflowStatus: string, link: st
     preflight: summary?.preflight ?? null,
     dataset: summary?.dataset ?? null,
     reportPath: summary?.reportPath ?? null,
+    ...(summary?.resumedFrom ? { resumedFrom: summary.resumedFrom, reusedStages: summary.reusedStages ?? [] } : {}),
     ...(failure ? { error: failure } : {}),
   };
 }
@@ -58,6 +59,7 @@ export function printSummary(link: string, summary: RunSummary | undefined, fail
   if (bs || fs) say(`${'suite (20 cases)'.padEnd(17)} tool acc.  ${pct(bs?.tool_accuracy)}    ${pct(fs?.tool_accuracy)}   param acc. ${pct(bs?.param_accuracy)} -> ${pct(fs?.param_accuracy)}`);
   const status = summary.status === 'passed' ? out.green('passed') : out.yellow('below thresholds');
   say(`\n${status}${summary.reason ? ` — ${summary.reason}` : ''}${summary.stoppedEarly ? ' (stopped early: export and quantization skipped)' : ''}`);
+  if (summary.resumedFrom) say(`resumed:    ${summary.resumedFrom}; reused ${summary.reusedStages?.length ? summary.reusedStages.join(', ') : 'nothing'}`);
   say(`run folder: ${summary.runDir}`);
   if (summary.reportPath) say(`report:     ${summary.reportPath}`);
   say(`Web UI:     ${link}`);

@@ -6,6 +6,7 @@ Environment:
   TOOLTUNE_TASK_QUEUE (tooltune-gpu), TOOLTUNE_MAX_CONCURRENT_ACTIVITIES (1: one torch job per GPU),
   TOOLTUNE_TORCH_THREADS (CPU threads for torch; on a shared CPU box also consider OMP_WAIT_POLICY=PASSIVE),
   HF_TOKEN (hub models only; read by the activities, never logged).
+  Test hooks (TOOLTUNE_FAKE_OOM_ABOVE_BATCH, TOOLTUNE_TEST_STEP_DELAY_S) act only with TOOLTUNE_TEST_HOOKS=1.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from temporalio.worker import Worker  # noqa: E402
 
 from activities import ACTIVITIES  # noqa: E402
 from activities.contracts import TASK_QUEUE  # noqa: E402
+from activities.fault_hooks import TestHookError, ignored_hooks, read_hooks  # noqa: E402
 
 
 async def connect() -> Client:
@@ -43,6 +45,16 @@ async def main() -> None:
     """Run the worker until SIGTERM/SIGINT, then shut down gracefully (running activities are cancelled
     and keep their last checkpoint; a retry elsewhere resumes from it)."""
     logging.basicConfig(level=os.environ.get("TOOLTUNE_LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        hooks = read_hooks()
+        ignored = ignored_hooks()
+    except TestHookError as e:
+        print(f"python worker: {e}", file=sys.stderr, flush=True)
+        sys.exit(2)
+    if ignored:
+        logging.warning("ignoring %s: test hooks act only with TOOLTUNE_TEST_HOOKS=1", ", ".join(ignored))
+    elif hooks.fake_oom_above_batch is not None or hooks.step_delay_s:
+        logging.warning("TEST HOOKS ON: %s", hooks)
     import torch  # noqa: F401 - import once up front so the first activity is not slowed (heartbeat timeouts)
     import transformers  # noqa: F401
 

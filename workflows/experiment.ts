@@ -2,7 +2,7 @@
 // remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> validate-quantized -> benchmark -> report.
 // Deterministic: all I/O is in activities.
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
+import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, FinetuneOutput, PredictOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
 import { applyStep, describeOverrides, judgeAttempt, planNext, shrinkBatch, type AttemptSettings, type Branch, type RemedyCursor } from './remediation';
@@ -10,11 +10,15 @@ import { rootMessage } from '../lib/error-chain';
 import { blockSizeProblems } from '../lib/spec/quantization';
 import { runExportStages, type RunArtifacts } from './export-stages';
 import { runQuantizedStages, type RunBenchmark, type RunValidation } from './quantized-stages';
+import { beatsBest } from './best-attempt';
+import { StageCache, type ResumeFrom } from './stage-cache';
 import { RunState, type AttemptRecord, type RunMetrics, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
 export interface ExperimentInput extends SpecSourceInput {
   searchAttributes?: boolean;
+  // Set by `tooltune resume`: reuse the stages of this earlier run whose inputs and files are unchanged.
+  resume?: ResumeFrom;
 }
 
 // What a finished run returns (and what `tooltune run --json` prints).
@@ -37,6 +41,9 @@ export interface RunSummary {
   validation?: RunValidation;
   benchmark?: RunBenchmark;
   reportPath?: string;
+  // A resumed run: the run it resumed and the stages it reused from it.
+  resumedFrom?: string;
+  reusedStages?: string[];
 }
 
 // The spec is not known before the first activity, so that one runs under a fixed policy.
@@ -60,13 +67,6 @@ function stageActivities(plan: RunPlan, stage: PolicyStage) {
 function failureType(err: unknown): string | undefined {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
   return undefined;
-}
-
-// Ranks attempts: more tool accuracy first, then parameter accuracy, then detection.
-function betterThan(a: ScoreMetrics, b: ScoreMetrics): boolean {
-  if (a.tool_accuracy !== b.tool_accuracy) return a.tool_accuracy > b.tool_accuracy;
-  if (a.param_accuracy !== b.param_accuracy) return a.param_accuracy > b.param_accuracy;
-  return a.tool_detection > b.tool_detection;
 }
 
 // Runs a whole experiment from a spec; see README for how to start it.
@@ -95,12 +95,13 @@ export async function tooltuneExperiment(input: ExperimentInput): Promise<RunSum
   });
   const { spec } = plan;
   state.describeRun(spec.name, spec.model.model_name, spec.description);
+  if (input.resume) state.linkResumed(input.resume.workflowId);
   const summary: RunSummary = {
     workflowId, status: 'below_threshold', stoppedEarly: false, reason: '', runDir: plan.run_dir, spec: spec.name, model: spec.model.model_name,
     stages: state.progress.stages, attempts: state.progress.attempts, bestAttempt: null, metrics: state.progress.metrics, thresholds: spec.evaluation.thresholds,
   };
   try {
-    await runPipeline(plan, state, summary);
+    await runPipeline(plan, state, summary, input.resume);
   } catch (err) {
     const cancelled = isCancellation(err);
     state.setStatus(cancelled ? 'cancelled' : 'failed');
@@ -115,16 +116,26 @@ export async function tooltuneExperiment(input: ExperimentInput): Promise<RunSum
 }
 
 // Everything after the spec: the stages and the remediation loop.
-async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary): Promise<void> {
+async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, resume: ResumeFrom | undefined): Promise<void> {
   const { spec } = plan;
-  const dataset: DatasetOutput = await state.stage('dataset', () =>
-    stageActivities(plan, 'dataset').ts.generateDataset({ run_dir: plan.run_dir, spec, tool_files: plan.tool_files, example_files: plan.example_files }),
-  );
+  // Records each completed stage for `tooltune resume`; in a resumed run, reuses the old run's stages.
+  const cache = new StageCache(() => stageActivities(plan, 'dataset').ts, state, plan.run_dir, resume);
+  if (resume) summary.resumedFrom = resume.workflowId;
+  summary.reusedStages = cache.reused;
+  const { output: dataset, key: datasetKey } = await cache.run<DatasetOutput>({
+    slot: 'dataset', stage: 'dataset', group: 'dataset', parts: { dataset: spec.dataset, seed: spec.seed }, inputFiles: [...plan.tool_files, ...plan.example_files],
+    run: () => stageActivities(plan, 'dataset').ts.generateDataset({ run_dir: plan.run_dir, spec, tool_files: plan.tool_files, example_files: plan.example_files }),
+  });
   summary.dataset = dataset.stats;
   const model = { ...spec.model, gguf_file: plan.gguf_file, tiny: { ...spec.model.tiny, seed: spec.seed } };
-  const preflight = await state.stage('preflight', () =>
-    stageActivities(plan, 'preflight').py.preflight_model({ run_dir: plan.run_dir, model, lora: spec.lora, tokenizer_corpus_paths: [dataset.train_path, dataset.val_path, dataset.suite_cases_path] }),
-  );
+  const training = { ...spec.training, seed: spec.seed };
+  // The base model as later stages see it (the tiny model's tokenizer is trained on the dataset).
+  const baseModel = { model, dataset: datasetKey };
+  const { output: preflight } = await cache.run<PreflightOutput>({
+    slot: 'preflight', stage: 'preflight', group: 'preflight', inputFiles: plan.gguf_file ? [plan.gguf_file] : [],
+    parts: { baseModel, lora: spec.lora, shape: [training.per_device_train_batch_size, training.max_seq_length, training.gradient_checkpointing] },
+    run: () => stageActivities(plan, 'preflight').py.preflight_model({ run_dir: plan.run_dir, model, lora: spec.lora, tokenizer_corpus_paths: [dataset.train_path, dataset.val_path, dataset.suite_cases_path], training }),
+  });
   const { linear_module_names: _modules, ...preflightSummary } = preflight;
   summary.preflight = preflightSummary;
   // Quantization settings the model's shapes do not allow fail now, before any training.
@@ -134,14 +145,16 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   }
 
   // Generates predictions for a case file and scores them; one call per (model, case set).
-  const evaluate = async (label: string, adapterDir: string | null, casesPath: string, outDir: string): Promise<ScoreMetrics> => {
-    const predictions = await state.stage(`predict:${label}`, () =>
-      stageActivities(plan, 'predict').py.predict({
+  const evaluate = async (label: string, adapterDir: string | null, casesPath: string, outDir: string, adapterKey: string | null = null): Promise<ScoreMetrics> => {
+    const { max_new_tokens, temperature, batch_size } = spec.evaluation;
+    const { output: predictions } = await cache.run<PredictOutput>({
+      slot: `predict:${label}`, stage: 'predict', group: adapterDir === null ? 'baseline' : 'finetune',
+      parts: { label, cases: casesPath.split('/').pop(), evaluation: { max_new_tokens, temperature, batch_size }, format: spec.dataset.format, baseModel, adapter: adapterKey },
+      run: () => stageActivities(plan, 'predict').py.predict({
         run_dir: plan.run_dir, model_path: preflight.model_path, model, adapter_dir: adapterDir, cases_path: casesPath,
-        out_path: `${outDir}/predictions-${label}.jsonl`, max_new_tokens: spec.evaluation.max_new_tokens,
-        temperature: spec.evaluation.temperature, batch_size: spec.evaluation.batch_size, record_format: spec.dataset.format,
+        out_path: `${outDir}/predictions-${label}.jsonl`, max_new_tokens, temperature, batch_size, record_format: spec.dataset.format,
       }),
-    );
+    });
     const score = await state.stage(`score:${label}`, () =>
       stageActivities(plan, 'score').ts.scorePredictions({
         run_dir: plan.run_dir, cases_path: casesPath, predictions_path: predictions.predictions_path, tools_path: dataset.tools_path,
@@ -165,17 +178,22 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   let oomRetries = 0;
   let attemptsDone = 0;
   let best: AttemptRecord | null = null;
+  const adapterKeys = new Map<number, string | null>();
   for (let n = 1; ; n++) {
     const attemptDir = `${plan.run_dir}/attempt-${n}`;
     const record = state.beginAttempt({ attempt: n, dir: attemptDir, branch, overrides: describeOverrides(base, settings), status: 'running' });
-    let result;
+    let result: FinetuneOutput;
+    let adapterKey: string | null;
     try {
-      result = await state.stage('finetune', () =>
-        stageActivities(plan, 'finetune').py.finetune({
+      const attemptTraining = { ...settings.training, seed: spec.seed };
+      ({ output: result, key: adapterKey } = await cache.run<FinetuneOutput>({
+        slot: 'finetune', stage: 'finetune', group: 'finetune',
+        parts: { attempt: n, training: attemptTraining, lora: settings.lora, baseModel, format: spec.dataset.format },
+        run: () => stageActivities(plan, 'finetune').py.finetune({
           run_dir: plan.run_dir, attempt_dir: attemptDir, model_path: preflight.model_path, model, lora: settings.lora,
-          training: { ...settings.training, seed: spec.seed }, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
+          training: attemptTraining, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
         }),
-      );
+      }));
     } catch (err) {
       if (failureType(err) !== 'OutOfMemory') throw err;
       record.status = 'out_of_memory';
@@ -187,15 +205,16 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
       continue;
     }
     attemptsDone += 1;
-    record.finetune = { optimizer_steps: result.optimizer_steps, best_step: result.best_step, eval_loss: result.eval_loss, eval_perplexity: result.eval_perplexity, resumed_from_step: result.resumed_from_step, adapter_dir: result.adapter_dir, metrics_path: result.metrics_path, stopped_early: result.stopped_early };
-    record.metrics = await evaluate(`attempt-${n}`, result.adapter_dir, dataset.val_cases_path, attemptDir);
+    adapterKeys.set(n, adapterKey);
+    record.finetune = { optimizer_steps: result.optimizer_steps, best_step: result.best_step, eval_loss: result.eval_loss, eval_perplexity: result.eval_perplexity, resumed_from_step: result.resumed_from_step, adapter_dir: result.adapter_dir, metrics_path: result.metrics_path, stopped_early: result.stopped_early, peak_rss_bytes: result.peak_rss_bytes ?? null };
+    record.metrics = await evaluate(`attempt-${n}`, result.adapter_dir, dataset.val_cases_path, attemptDir, adapterKey);
     if (spec.dataset.train_cases_sample > 0) {
-      record.train_metrics = await evaluate(`attempt-${n}-train`, result.adapter_dir, dataset.train_cases_path, attemptDir);
+      record.train_metrics = await evaluate(`attempt-${n}-train`, result.adapter_dir, dataset.train_cases_path, attemptDir, adapterKey);
     }
     const verdict = judgeAttempt(record.metrics, record.train_metrics ?? null, spec.evaluation);
     record.status = verdict.kind;
     record.failed_thresholds = verdict.kind === 'passed' ? [] : verdict.failed;
-    if (!best?.metrics || betterThan(record.metrics, best.metrics)) best = record;
+    if (beatsBest(record, best)) best = record;
     const next = planNext(verdict, attemptsDone, cursor, spec.remediation);
     if (next.action === 'stop') {
       summary.reason = next.reason;
@@ -209,7 +228,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   summary.metrics.finetuned = best?.metrics;
   const bestAdapter = best?.finetune?.adapter_dir;
   if (spec.evaluation.score_suite && best && typeof bestAdapter === 'string') {
-    summary.metrics.finetuned_suite = await evaluate(`attempt-${best.attempt}-suite`, bestAdapter, dataset.suite_cases_path, best.dir);
+    summary.metrics.finetuned_suite = await evaluate(`attempt-${best.attempt}-suite`, bestAdapter, dataset.suite_cases_path, best.dir, adapterKeys.get(best.attempt) ?? null);
   }
   const passed = best?.status === 'passed';
   summary.status = passed ? 'passed' : 'below_threshold';

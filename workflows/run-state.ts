@@ -9,7 +9,7 @@ import type { Branch } from './remediation';
 // The life of one stage in the run.
 export interface StageRecord {
   name: string;
-  status: 'running' | 'completed' | 'failed' | 'skipped' | 'unavailable';
+  status: 'running' | 'completed' | 'failed' | 'skipped' | 'unavailable' | 'reused';
   attempts: number;
   durationMs: number;
   detail?: string;
@@ -100,8 +100,14 @@ export class RunState {
   }
 
   // Records a stage that did not run, and why.
-  markStage(name: string, status: 'skipped' | 'unavailable', detail: string): void {
+  markStage(name: string, status: 'skipped' | 'unavailable' | 'reused', detail: string): void {
     this.progress.stages.push({ name, status, attempts: 0, durationMs: 0, detail });
+  }
+
+  // Links a resumed run to the run it resumes: memo and search attribute, visible in the Web UI.
+  linkResumed(workflowId: string): void {
+    upsertMemo({ resumedFrom: workflowId });
+    this.upsert([{ key: SEARCH_ATTRIBUTES.resumedFrom, value: workflowId }]);
   }
 
   // Starts a new attempt record and makes it the current one.

@@ -3,6 +3,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { isInside, PathOutsideRootError, resolveInside } from '../paths';
+import { INPUT_ROOTS_ENV, readWorkerRoots, type WorkerRoots } from '../worker-roots';
 import { parseSpecYaml, MAX_SPEC_BYTES, locate } from './parse-yaml';
 import { formatKeyPath, InvalidSpecError, renderExcerpt, type SpecProblem } from './problems';
 import type { ExperimentSpec } from './spec-types';
@@ -50,26 +51,42 @@ export function parseAndValidate(source: string, label: string): { spec: Experim
   return { spec: result.spec, locate: where };
 }
 
-// Resolves an input file named by the spec: relative to the spec's folder, and inside it or the artifacts root.
-async function resolveInputFile(specDir: string, artifactsRoot: string, requested: string): Promise<string> {
-  const resolved = path.resolve(specDir, requested);
-  if (!isInside(specDir, resolved) && !isInside(artifactsRoot, resolved)) throw new PathOutsideRootError(requested, specDir);
-  const info = await stat(resolved).catch(() => null);
-  if (!info?.isFile()) throw new Error(`no such file: ${resolved}`);
-  // Symbolic links are followed before the check, so a link inside the folder cannot point outside it.
-  const real = await realpath(resolved);
-  const roots = await Promise.all([specDir, artifactsRoot].map((r) => realpath(r).catch(() => path.resolve(r))));
-  if (!roots.some((root) => isInside(root, real))) throw new PathOutsideRootError(requested, specDir);
-  return real;
+// Whether a path lies inside one of the allowed folders, before and after following symbolic links.
+async function insideAny(roots: string[], candidate: string): Promise<boolean> {
+  if (!roots.some((root) => isInside(root, candidate))) return false;
+  const real = await realpath(candidate).catch(() => candidate);
+  const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => path.resolve(r))));
+  return realRoots.some((root) => isInside(root, real));
 }
 
-// Loads and validates a spec from any source, resolving paths against `cwd` (the worker's or CLI's folder).
-export async function loadSpec(source: SpecSource, cwd: string = process.cwd()): Promise<LoadedSpec> {
+// Resolves an input file named by the spec: relative to the spec's folder, and inside the workers' input
+// roots or their artifacts root (a link inside them that points outside is refused).
+async function resolveInputFile(specDir: string, allowed: string[], requested: string): Promise<string> {
+  const resolved = path.resolve(specDir, requested);
+  if (!(await insideAny(allowed, resolved))) throw new PathOutsideRootError(requested, specDir);
+  const info = await stat(resolved).catch(() => null);
+  if (!info?.isFile()) throw new Error(`no such file: ${resolved}`);
+  return realpath(resolved);
+}
+
+// Where a spec's artifacts go: the workers' artifacts root, or the relative subfolder the spec names.
+export function artifactsDirOf(spec: ExperimentSpec, roots: WorkerRoots): string {
+  return spec.artifacts_subdir ? resolveInside(roots.artifactsRoot, spec.artifacts_subdir) : roots.artifactsRoot;
+}
+
+// Loads and validates a spec from any source, resolving paths against `cwd` (the worker's or CLI's folder);
+// the spec file and every input file must lie inside the workers' roots (TOOLTUNE_INPUT_ROOTS).
+export async function loadSpec(source: SpecSource, cwd: string = process.cwd(), roots: WorkerRoots = readWorkerRoots()): Promise<LoadedSpec> {
   let text: string;
   let file: string;
   let specDir: string;
   if ('specPath' in source) {
     file = path.resolve(cwd, source.specPath);
+    // Checked before reading: a file outside the roots never reaches the parser (nor, in an error
+    // excerpt, the workflow history).
+    if (file.includes('\0') || !(await insideAny(roots.inputRoots, file))) {
+      throw new InvalidSpecError(file, [{ path: '(file)', line: 1, column: 1, message: `the spec file is outside the workers' input folders (${INPUT_ROOTS_ENV}: ${roots.inputRoots.join(path.delimiter)})` }]);
+    }
     text = await readSpecFile(file);
     specDir = path.dirname(file);
   } else if ('specText' in source) {
@@ -82,13 +99,14 @@ export async function loadSpec(source: SpecSource, cwd: string = process.cwd()):
     specDir = cwd;
   }
   const { spec, locate: where } = parseAndValidate(text, file);
-  const artifactsRoot = path.resolve(cwd, spec.artifacts_root);
+  const artifactsRoot = artifactsDirOf(spec, roots);
+  const allowed = [...roots.inputRoots, roots.artifactsRoot];
   const problems: SpecProblem[] = [];
   const resolveAll = async (segments: (string | number)[], requested: string): Promise<string> => {
     try {
-      return await resolveInputFile(specDir, artifactsRoot, requested);
+      return await resolveInputFile(specDir, allowed, requested);
     } catch (err) {
-      const message = err instanceof PathOutsideRootError ? `'${requested}' leaves the spec's folder and the artifacts root` : (err as Error).message;
+      const message = err instanceof PathOutsideRootError ? `'${requested}' is outside the workers' input folders (${INPUT_ROOTS_ENV}) and artifacts root` : (err as Error).message;
       problems.push({ ...where(segments), message });
       return '';
     }

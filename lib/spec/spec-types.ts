@@ -16,9 +16,9 @@ export interface ExperimentSpecInput {
    */
   seed?: number;
   /**
-   * Folder (relative to the workers' working directory, or absolute) under which every run writes its run folder. Every path a stage writes stays inside it.
+   * Optional subfolder of the workers' artifacts root under which this spec's runs write their run folders (<root>/<subdir>/runs/<workflow id>). The root itself is the workers' setting TOOLTUNE_ARTIFACTS_ROOT (default <project>/artifacts), never the spec's. Relative folder names separated by '/': letters, digits, '.', '_' and '-'; no '..', no absolute path. Empty: the root itself.
    */
-  artifacts_root?: string;
+  artifacts_subdir?: string;
   /**
    * The base model to fine-tune.
    */
@@ -710,9 +710,9 @@ export interface ExperimentSpec {
    */
   seed: number;
   /**
-   * Folder (relative to the workers' working directory, or absolute) under which every run writes its run folder. Every path a stage writes stays inside it.
+   * Optional subfolder of the workers' artifacts root under which this spec's runs write their run folders (<root>/<subdir>/runs/<workflow id>). The root itself is the workers' setting TOOLTUNE_ARTIFACTS_ROOT (default <project>/artifacts), never the spec's. Relative folder names separated by '/': letters, digits, '.', '_' and '-'; no '..', no absolute path. Empty: the root itself.
    */
-  artifacts_root: string;
+  artifacts_subdir: string;
   /**
    * The base model to fine-tune.
    */

@@ -26,6 +26,9 @@ function describeAjvError(err: ErrorObject): { segments: string[]; message: stri
       // At the key that owns the mapping (model:), not the mapping's first child.
       return { segments, message: `missing required key '${String(params.missingProperty)}'`, atKey: true };
     case 'additionalProperties':
+      if (segments.length === 0 && params.additionalProperty === 'artifacts_root') {
+        return { segments: ['artifacts_root'], message: "the artifacts root is the workers' setting (TOOLTUNE_ARTIFACTS_ROOT), not the spec's; a spec may name a relative subfolder with artifacts_subdir", atKey: true };
+      }
       return { segments: [...segments, String(params.additionalProperty)], message: `unknown key '${String(params.additionalProperty)}'`, atKey: true };
     case 'enum':
       return { segments, message: `must be one of: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, atKey: false };
@@ -36,6 +39,16 @@ function describeAjvError(err: ErrorObject): { segments: string[]; message: stri
     default:
       return { segments, message: err.message ?? err.keyword, atKey: false };
   }
+}
+
+// Why an artifacts_subdir is refused (absolute, '..', odd characters), or null when it is a plain subfolder.
+export function checkSubdir(subdir: string): string | null {
+  if (subdir === '') return null;
+  if (subdir.startsWith('/') || /^[A-Za-z]:/.test(subdir) || subdir.includes('\\')) return "must be a relative subfolder of the workers' artifacts root, not an absolute path";
+  const parts = subdir.split('/');
+  if (parts.some((p) => p === '..')) return "must not contain '..': it names a subfolder of the workers' artifacts root";
+  if (parts.some((p) => p === '' || p === '.' || !/^[A-Za-z0-9._-]+$/.test(p))) return "folder names of letters, digits, '.', '_' and '-' separated by single '/'";
+  return null;
 }
 
 // Checks a schema cannot express: named profiles exist, tiny model shape, unique formats, tiny block sizes.
@@ -50,6 +63,8 @@ function checkSemantics(spec: ExperimentSpec): { segments: (string | number)[]; 
       out.push({ segments: ['stages', stage, 'timeout'], message: `no timeout profile named '${names.timeout}' (built-in: ${Object.keys(BUILTIN_TIMEOUT_PROFILES).join(', ')}; or define it under timeout_profiles)` });
     }
   }
+  const subdirProblem = checkSubdir(spec.artifacts_subdir);
+  if (subdirProblem) out.push({ segments: ['artifacts_subdir'], message: subdirProblem });
   const tiny = spec.model.tiny;
   if (spec.model.source === 'tiny' && tiny.hidden_size % tiny.num_attention_heads !== 0) {
     out.push({ segments: ['model', 'tiny', 'num_attention_heads'], message: `must divide hidden_size (${tiny.hidden_size})` });

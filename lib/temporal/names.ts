@@ -16,6 +16,7 @@ export const SEARCH_ATTRIBUTES = {
   attempt: defineSearchAttributeKey('TooltuneAttempt', 'INT'),
   branch: defineSearchAttributeKey('TooltuneBranch', 'KEYWORD'),
   status: defineSearchAttributeKey('TooltuneStatus', 'KEYWORD'),
+  resumedFrom: defineSearchAttributeKey('TooltuneResumedFrom', 'KEYWORD'),
 } as const;
 
 // The same attributes as `temporal server start-dev --search-attribute` wants them.

@@ -97,15 +97,45 @@ def find_resume(ckpt_root: Path, heartbeat_details: list[Any], fingerprint: str)
     return named
 
 
-def load_checkpoint(ckpt: Path, model: Any, optimizer: Any, scheduler: Any) -> dict[str, Any]:
-    """Restore adapter weights, optimizer, scheduler and RNG; returns the saved loop state."""
+class CheckpointUnreadable(Exception):
+    """A checkpoint's files cannot be read safely (truncated, tampered, or holding more than tensors
+    and plain values); the caller starts the attempt afresh instead of trusting it."""
+
+
+def read_checkpoint(ckpt: Path) -> dict[str, Any]:
+    """Read every file of a checkpoint without applying anything: torch.load with weights_only=True
+    (tensors, dicts, lists, numbers, strings only: a planted pickle cannot run code in the worker),
+    adapter weights from safetensors, loop state from JSON."""
+    import pickle
+
     import torch
-    from peft.utils import set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    weights = load_file(str(ckpt / "adapter" / "adapter_model.safetensors"))
-    set_peft_model_state_dict(model, weights)
-    optimizer.load_state_dict(torch.load(ckpt / "optimizer.pt", weights_only=False))
-    scheduler.load_state_dict(torch.load(ckpt / "scheduler.pt", weights_only=False))
-    set_rng_state(torch.load(ckpt / "rng.pt", weights_only=False))
-    return json.loads((ckpt / STATE).read_text())
+    loaders = {
+        "weights": (Path("adapter") / "adapter_model.safetensors", lambda f: load_file(str(f))),
+        "optimizer": (Path("optimizer.pt"), lambda f: torch.load(f, weights_only=True)),
+        "scheduler": (Path("scheduler.pt"), lambda f: torch.load(f, weights_only=True)),
+        "rng": (Path("rng.pt"), lambda f: torch.load(f, weights_only=True)),
+        "state": (Path(STATE), lambda f: json.loads(f.read_text())),
+    }
+    out: dict[str, Any] = {}
+    for key, (name, load) in loaders.items():
+        try:
+            out[key] = load(ckpt / name)
+        except (OSError, ValueError, RuntimeError, EOFError, pickle.UnpicklingError) as e:
+            first = str(e).splitlines()[0] if str(e) else ""
+            raise CheckpointUnreadable(f"{ckpt / name}: {type(e).__name__}: {first[:200]}") from e
+    return out
+
+
+def load_checkpoint(ckpt: Path, model: Any, optimizer: Any, scheduler: Any) -> dict[str, Any]:
+    """Restore adapter weights, optimizer, scheduler and RNG; returns the saved loop state. Raises
+    CheckpointUnreadable (and changes nothing) when a file cannot be read safely."""
+    from peft.utils import set_peft_model_state_dict
+
+    files = read_checkpoint(ckpt)
+    set_peft_model_state_dict(model, files["weights"])
+    optimizer.load_state_dict(files["optimizer"])
+    scheduler.load_state_dict(files["scheduler"])
+    set_rng_state(files["rng"])
+    return files["state"]

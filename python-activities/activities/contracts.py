@@ -88,6 +88,7 @@ class PreflightInput:
     lora: LoraConfig
     tokenizer_corpus_paths: list[str] = field(default_factory=list)
     cache_dir: Optional[str] = None
+    training: Optional[TrainingConfig] = None
 
 
 @dataclass
@@ -143,6 +144,7 @@ class FinetuneOutput:
     tokens_per_second: float
     wall_time_s: float
     stopped_early: bool
+    peak_rss_bytes: Optional[int] = None
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
 import shutil
 import time
@@ -15,17 +14,17 @@ from typing import Any
 from temporalio import activity
 
 from . import checkpoint as ck
-from . import outputs
+from . import memory_peak, outputs
 from .contracts import FinetuneInput, FinetuneOutput, TrainingConfig
 from .data import load_examples
 from .errors import InvalidSpec, OutOfMemory, is_oom
+from .fault_hooks import FAKE_OOM_ENV, FaultHooks, TestHookError, read_hooks
 from .heartbeat import Heartbeater, beat, cancelled, in_activity
 from .lora import peft_config, resolve_targets
 from .modelio import load_model, load_tokenizer, resolve_device
 from .paths import atomic_write_json, inside, require_run_dir
 from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
 
-FAKE_OOM_ENV = "TOOLTUNE_FAKE_OOM_ABOVE_BATCH"
 
 
 def check_training(t: TrainingConfig, record_format: str) -> None:
@@ -50,9 +49,10 @@ def oom_error(t: TrainingConfig, why: str) -> OutOfMemory:
 
 
 def fake_oom(t: TrainingConfig) -> None:
-    """Test hook: $TOOLTUNE_FAKE_OOM_ABOVE_BATCH=N raises OutOfMemory when the batch size exceeds N."""
-    limit = os.environ.get(FAKE_OOM_ENV)
-    if limit and t.per_device_train_batch_size > int(limit):
+    """Test hook (only with TOOLTUNE_TEST_HOOKS=1): TOOLTUNE_FAKE_OOM_ABOVE_BATCH=N raises OutOfMemory
+    when the batch size exceeds N."""
+    limit = active_hooks().fake_oom_above_batch
+    if limit is not None and t.per_device_train_batch_size > limit:
         raise oom_error(t, f"simulated by {FAKE_OOM_ENV}={limit}")
 
 
@@ -62,6 +62,14 @@ def fingerprint(inp: FinetuneInput, n_train: int, n_val: int) -> str:
            "n_train": n_train, "n_val": n_val, "format": inp.record_format}
     doc["training"].pop("merge_adapter", None)
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def active_hooks() -> FaultHooks:
+    """The fault hooks in force; a bad value fails the activity (non-retryably) naming the variable."""
+    try:
+        return read_hooks()
+    except TestHookError as e:
+        raise InvalidSpec(str(e), {}) from None
 
 
 class RunLog:
@@ -84,16 +92,19 @@ def run_finetune(inp: FinetuneInput) -> FinetuneOutput:
     t_start = time.time()
     require_run_dir(inp.run_dir)
     attempt = inside(inp.run_dir, inp.attempt_dir, "attempt_dir")
+    for what in ("train_path", "val_path"):  # inputs are the run's own files: read nothing outside run_dir
+        inside(inp.run_dir, getattr(inp, what), what)
     attempt.mkdir(parents=True, exist_ok=True)
     cfg = inp.training
     check_training(cfg, inp.record_format)
     fake_oom(cfg)
+    peak_reset = memory_peak.reset_peaks()
     device, use_4bit = resolve_device(inp.model)
     log = RunLog(attempt / "training.log")
     hb: dict[str, Any] = {"step": 0, "epoch": 0.0, "loss": None, "eval_loss": None, "checkpoint": None}
     with Heartbeater(lambda: dict(hb)):
         try:
-            return _train(inp, attempt, device, use_4bit, hb, log, t_start)
+            return _train(inp, attempt, device, use_4bit, hb, log, t_start, peak_reset)
         except Exception as e:  # noqa: BLE001 - OOM is re-typed, everything else passes through
             if is_oom(e):
                 _free_cuda()
@@ -109,7 +120,7 @@ def _free_cuda() -> None:
 
 
 def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: dict[str, Any], log: RunLog,
-           t_start: float) -> FinetuneOutput:
+           t_start: float, peak_reset: bool) -> FinetuneOutput:
     import torch
     from peft import get_peft_model, prepare_model_for_kbit_training
     from transformers import get_scheduler
@@ -138,7 +149,12 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     ckpt_root = attempt / "checkpoints"
     resume = ck.find_resume(ckpt_root, _heartbeat_details(), fp)
     if resume is not None:
-        st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
+        try:
+            st = LoopState(**ck.load_checkpoint(resume, model, opt, sched))
+        except ck.CheckpointUnreadable as e:  # never trusted: this attempt starts afresh below
+            log(f"checkpoint unreadable, starting afresh: {e}")
+            resume = None
+    if resume is not None:
         resumed_from = st.step
         outputs.prune_best(attempt, set(), above=st.step)
         hb.update(step=st.step, checkpoint=str(resume))
@@ -181,7 +197,9 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
         merged_dir = str(outputs.merge(model, tok, attempt / "merged", base_loader, adapter_dir))
     tps = trainer.tokens_this_attempt / trainer.train_time if trainer.train_time > 0 else 0.0
     wall = time.time() - t_start
-    doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total)
+    memory = {"peak_rss_bytes": memory_peak.peak_rss_bytes(), "peak_rss_since": "activity start" if peak_reset else "process start",
+              "peak_cuda_bytes": memory_peak.peak_cuda_bytes()}
+    doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
     atomic_write_json(attempt / "metrics.json", doc)
     log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']} early={st.stopped_early} tok/s={tps:.0f}")
     return FinetuneOutput(
@@ -189,7 +207,8 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
         log_path=str(attempt / "training.log"), optimizer_steps=st.step, best_step=st.best_step,
         best_checkpoint=str(best), eval_loss=doc["eval_loss"], eval_perplexity=doc["eval_perplexity"],
         train_loss=doc["train_loss"], epochs_done=doc["epochs_done"], resumed_from_step=resumed_from,
-        truncated_examples=tr_trunc + va_trunc, tokens_per_second=tps, wall_time_s=wall, stopped_early=st.stopped_early)
+        truncated_examples=tr_trunc + va_trunc, tokens_per_second=tps, wall_time_s=wall, stopped_early=st.stopped_early,
+        peak_rss_bytes=memory["peak_rss_bytes"])
 
 
 def _unquantized(inp: FinetuneInput):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .contracts import ModelConfig
 from .errors import ModelNotFound
-from .paths import publish_dir, tmp_dir_for
+from .paths import allowed_input, publish_dir, tmp_dir_for
 
 
 def sha256_file(path: Path) -> str:
@@ -40,7 +40,7 @@ def packaged_gguf(cache_root: Path) -> Path:
 def gguf_path(cfg: ModelConfig, cache_root: Path) -> Path:
     """The .gguf file a gguf-source model config names (or the packaged Gemma)."""
     if cfg.gguf_file:
-        p = Path(cfg.gguf_file)
+        p = allowed_input(cfg.gguf_file, "gguf_file")
         if not p.is_file():
             raise ModelNotFound(f"gguf_file not found: {cfg.gguf_file}", {"gguf_file": cfg.gguf_file})
         return p

@@ -85,7 +85,7 @@ def finite(x: Any) -> Any:
 
 
 def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, wall: float,
-            resumed_from: int, total: int) -> dict[str, Any]:
+            resumed_from: int, total: int, memory: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The metrics.json document."""
     import math
 
@@ -107,4 +107,5 @@ def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, w
         "tokens_per_second": tokens_per_second,
         "wall_time_s": wall,
         "training_completed": True,
+        **(memory or {}),
     })

@@ -12,11 +12,56 @@ from typing import Any, Iterable
 from .errors import DatasetError, InvalidSpec
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_ROOT_ENV = "TOOLTUNE_ARTIFACTS_ROOT"
+INPUT_ROOTS_ENV = "TOOLTUNE_INPUT_ROOTS"
+
+
+def _project_path(value: str) -> Path:
+    """A configured folder: relative values are taken against the project, as the TypeScript worker does."""
+    return Path(os.path.realpath(os.path.join(PROJECT_ROOT, value)))
+
+
+def artifacts_root() -> Path:
+    """The workers' artifacts root: $TOOLTUNE_ARTIFACTS_ROOT, else <project>/artifacts. Worker
+    configuration, never the spec's (lib/worker-roots.ts reads the same variable)."""
+    return _project_path(os.environ.get(ARTIFACTS_ROOT_ENV, "").strip() or "artifacts")
+
+
+def input_roots() -> list[Path]:
+    """Folders input files may come from: $TOOLTUNE_INPUT_ROOTS (os.pathsep list), else the project."""
+    raw = os.environ.get(INPUT_ROOTS_ENV, "").strip()
+    parts = [p.strip() for p in raw.split(os.pathsep) if p.strip()] if raw else [str(PROJECT_ROOT)]
+    return [_project_path(p) for p in parts]
+
+
+def _within(root: Path, p: Path) -> bool:
+    return p == root or root in p.parents
+
+
 def require_run_dir(run_dir: str) -> Path:
-    """Resolve run_dir; it must be absolute so every worker agrees on it."""
+    """Resolve run_dir; it must be absolute (so every worker agrees on it) and inside the workers'
+    artifacts root, so a workflow input cannot point the worker at any folder on the machine."""
     if not run_dir or not os.path.isabs(run_dir):
         raise InvalidSpec(f"run_dir must be an absolute path, got {run_dir!r}", {"run_dir": run_dir})
-    return Path(os.path.realpath(run_dir))
+    p = Path(os.path.realpath(run_dir))
+    root = artifacts_root()
+    if p == root or root not in p.parents:
+        raise InvalidSpec(f"run_dir {run_dir!r} is not inside the workers' artifacts root ({ARTIFACTS_ROOT_ENV})",
+                          {"run_dir": run_dir})
+    return p
+
+
+def allowed_input(path: str, what: str) -> Path:
+    """Resolve an input file the spec named (e.g. gguf_file): it must lie inside the workers' input
+    roots or artifacts root, links followed."""
+    if not path or "\0" in path or not os.path.isabs(path):
+        raise InvalidSpec(f"{what} must be an absolute path, got {path!r}", {what: path})
+    p = Path(os.path.realpath(path))
+    if not any(_within(r, p) for r in [*input_roots(), artifacts_root()]):
+        raise InvalidSpec(f"{what} {path!r} is outside the workers' input folders ({INPUT_ROOTS_ENV}) and artifacts root",
+                          {what: path})
+    return p
 
 
 def inside(run_dir: str, path: str, what: str) -> Path:

@@ -99,6 +99,9 @@ def run_predict(inp: PredictInput) -> PredictOutput:
 
     require_run_dir(inp.run_dir)
     out_path: Path = inside(inp.run_dir, inp.out_path, "out_path")
+    inside(inp.run_dir, inp.cases_path, "cases_path")
+    if inp.adapter_dir:
+        inside(inp.run_dir, inp.adapter_dir, "adapter_dir")
     if inp.batch_size < 1 or inp.max_new_tokens < 1 or inp.record_format not in ("text", "chat"):
         raise InvalidSpec("batch_size and max_new_tokens must be >= 1, record_format text|chat",
                           {"batch_size": inp.batch_size, "max_new_tokens": inp.max_new_tokens})

@@ -8,8 +8,10 @@ Memory estimate (bytes), documented here because the workflow compares it with t
                    with gradient checkpointing: L * 2 * b * s * h * w_act + one layer's full activations
     logits       = b * s * V * 4 * 2                               (fp32 logits + their gradient)
     total        = (weights + lora + activations + logits) * 1.1  (allocator fragmentation)
-with b = per_device_train_batch_size and s = max_seq_length (preflight has no training config, so it
-assumes b = 4, s = 1024, no checkpointing: the guide's defaults). It is an upper-bound style estimate.
+with b = per_device_train_batch_size, s = max_seq_length and checkpointing from the input's training
+config (without one: b = 4, s = 1024, no checkpointing, the guide's defaults). It is an upper-bound style
+estimate of what training adds; finetune records the peak resident memory it measured (peak_rss_bytes in
+its output and metrics.json, which also counts the Python runtime and libraries) to compare it with.
 """
 
 from __future__ import annotations
@@ -26,15 +28,22 @@ from .gguf_cache import ensure_converted, gguf_path
 from .heartbeat import Heartbeater
 from .lora import check_modules_to_save, linear_modules, resolve_targets, trainable_parameter_count
 from .modelio import load_config, resolve_device, torch_dtype
-from .paths import inside, require_run_dir
+from .paths import artifacts_root, inside, require_run_dir
 from .tiny import ensure_tiny
 
 
 def cache_root(inp: PreflightInput, run_dir: Path) -> Path:
     """Shared artifacts cache: input cache_dir, else $TOOLTUNE_CACHE_DIR, else <parent of run_dir>/.cache."""
-    root = inp.cache_dir or os.environ.get("TOOLTUNE_CACHE_DIR") or str(run_dir.parent / ".cache")
+    if inp.cache_dir:  # from the workflow input: confined like run_dir
+        if not os.path.isabs(inp.cache_dir):
+            raise InvalidSpec("cache_dir must be absolute", {"cache_dir": inp.cache_dir})
+        p = Path(os.path.realpath(inp.cache_dir))
+        if not (p == artifacts_root() or artifacts_root() in p.parents):
+            raise InvalidSpec("cache_dir is not inside the workers' artifacts root", {"cache_dir": inp.cache_dir})
+        return p
+    root = os.environ.get("TOOLTUNE_CACHE_DIR") or str(run_dir.parent / ".cache")
     if not os.path.isabs(root):
-        raise InvalidSpec("cache_dir must be absolute", {"cache_dir": root})
+        raise InvalidSpec("TOOLTUNE_CACHE_DIR must be absolute", {"cache_dir": root})
     return Path(root)
 
 
@@ -45,7 +54,8 @@ def materialize(inp: PreflightInput, run_dir: Path) -> str:
         if not inp.tokenizer_corpus_paths:
             raise InvalidSpec("source 'tiny' needs tokenizer_corpus_paths to train its tokenizer", {})
         model_dir = inside(str(run_dir), str(run_dir / "model" / "tiny"), "model_dir")
-        return str(ensure_tiny(model_dir, cfg.tiny or TinyModelConfig(), inp.tokenizer_corpus_paths))
+        corpus = [str(inside(str(run_dir), p, "tokenizer_corpus_paths")) for p in inp.tokenizer_corpus_paths]
+        return str(ensure_tiny(model_dir, cfg.tiny or TinyModelConfig(), corpus))
     if cfg.source == "gguf":
         root = cache_root(inp, run_dir)
         return str(ensure_converted(gguf_path(cfg, root), root))
@@ -85,6 +95,14 @@ def estimate_memory(model: Any, config: Any, trainable: int, dtype_bytes: int, u
     return int((weights + lora + acts + logits) * 1.1)
 
 
+def training_shape(inp: PreflightInput) -> dict[str, Any]:
+    """Batch, sequence length and checkpointing the run will train with (the guide's defaults without)."""
+    t = inp.training
+    if t is None:
+        return {"batch": 4, "seq": 1024, "checkpointing": False}
+    return {"batch": t.per_device_train_batch_size, "seq": t.max_seq_length, "checkpointing": t.gradient_checkpointing}
+
+
 def run_preflight(inp: PreflightInput) -> PreflightOutput:
     """Preflight logic without the activity wrapper (used by tests and the benchmark)."""
     import torch
@@ -107,7 +125,7 @@ def run_preflight(inp: PreflightInput) -> PreflightOutput:
         trainable_parameters=trainable,
         linear_module_names=leaf_names,
         target_modules=targets,
-        memory_estimate_bytes=estimate_memory(model, config, trainable, dtype_bytes, use_4bit),
+        memory_estimate_bytes=estimate_memory(model, config, trainable, dtype_bytes, use_4bit, **training_shape(inp)),
         device=device,  # type: ignore[arg-type]
         load_in_4bit=use_4bit,
         vocab_size=int(getattr(text, "vocab_size", 0) or 0),

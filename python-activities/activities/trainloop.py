@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Optional
 
 from .contracts import TrainingConfig
 from .data import IGNORE, Encoded, collate, micro_batches
+from .fault_hooks import read_hooks
 
 MIN_DELTA = 1e-4  # an eval counts as an improvement only if it beats the best by more than this
 
@@ -102,7 +102,7 @@ class Trainer:
         self.hooks, self.cancelled = hooks, cancelled
         self.keep_ok = _accepts_logits_to_keep(model)
         self.per_epoch, self.total = total_steps(cfg, len(train))
-        self.step_delay = float(os.environ.get("TOOLTUNE_TEST_STEP_DELAY_S", "0") or 0)
+        self.step_delay = read_hooks().step_delay_s  # test hook, off unless TOOLTUNE_TEST_HOOKS=1
         self.train_time = 0.0
         self.tokens_this_attempt = 0
 

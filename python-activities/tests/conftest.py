@@ -41,16 +41,31 @@ def tiny_model_config() -> ModelConfig:
     return ModelConfig(model_name="tiny-phi3", source="tiny", tiny=TINY)
 
 
-@pytest.fixture(scope="session")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """train/val/cases JSONL (text format) of ~77/19 records."""
-    return write_dataset(tmp_path_factory.mktemp("data"))
+@pytest.fixture(scope="session", autouse=True)
+def artifacts_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workers' artifacts root for the whole session: pytest's temp folder, never the project's
+    artifacts/ (run dirs must lie inside it; worker subprocesses inherit the variable)."""
+    root = tmp_path_factory.getbasetemp()
+    os.environ["TOOLTUNE_ARTIFACTS_ROOT"] = str(root)
+    return root
 
 
 @pytest.fixture(scope="session")
-def tiny_run(tmp_path_factory: pytest.TempPathFactory, dataset: dict[str, str]) -> dict[str, str]:
+def shared_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's run folder: the dataset and the tiny model live in it, as in a real run."""
+    return tmp_path_factory.mktemp("run")
+
+
+@pytest.fixture(scope="session")
+def dataset(shared_run_dir: Path) -> dict[str, str]:
+    """train/val/cases JSONL (text format) of ~77/19 records, in the run folder's dataset/."""
+    return write_dataset(shared_run_dir / "dataset")
+
+
+@pytest.fixture(scope="session")
+def tiny_run(shared_run_dir: Path, dataset: dict[str, str]) -> dict[str, str]:
     """A run dir with the tiny model built by preflight; returns paths."""
-    run_dir = tmp_path_factory.mktemp("run")
+    run_dir = shared_run_dir
     out = run_preflight(PreflightInput(run_dir=str(run_dir), model=tiny_model_config(), lora=TINY_LORA,
                                        tokenizer_corpus_paths=[dataset["train"], dataset["val"]]))
     return {"run_dir": str(run_dir), "model_path": out.model_path, **dataset}

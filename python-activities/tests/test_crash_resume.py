@@ -29,7 +29,7 @@ CFG = replace(TINY_TRAINING, num_train_epochs=6, validation_frequency=10, save_s
 
 def start_worker(address: str, log: Path) -> subprocess.Popen:
     """worker.py as a subprocess; returns once it prints its ready line."""
-    env = {**os.environ, "TEMPORAL_ADDRESS": address, "TOOLTUNE_TEST_STEP_DELAY_S": "0.25", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "TEMPORAL_ADDRESS": address, "TOOLTUNE_TEST_HOOKS": "1", "TOOLTUNE_TEST_STEP_DELAY_S": "0.25", "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, str(PY / "worker.py")], env=env, stdout=subprocess.PIPE,
                             stderr=open(log, "ab"), text=True)
     deadline = time.monotonic() + 90

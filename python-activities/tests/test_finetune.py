@@ -68,6 +68,7 @@ def test_truncation_counted(tiny_run):
 
 
 def test_fake_oom_is_typed(tiny_run, monkeypatch):
+    monkeypatch.setenv("TOOLTUNE_TEST_HOOKS", "1")
     monkeypatch.setenv(FAKE_OOM_ENV, "4")
     with pytest.raises(OutOfMemory) as e:
         run_finetune(_inp(tiny_run, "oom"))
@@ -125,3 +126,49 @@ def test_gradient_checkpointing_and_stale_attempt_leftovers(tiny_run):
     out = run_finetune(_inp(tiny_run, "gc", training=replace(QUICK, gradient_checkpointing=True, max_steps=5)))
     assert out.optimizer_steps == 5 and out.resumed_from_step == 0 and not stale.exists()
     assert (attempt / "checkpoints" / "step-4").is_dir()
+
+
+def test_resume_keeps_patience_counter_and_best_checkpoint(tiny_run):
+    """Early stopping on (patience 2): interrupted after the checkpoint at step 4 (one bad eval counted,
+    best at step 2), the resumed attempt stops at step 6 with best step 2, exactly as an uninterrupted
+    run does; a reset counter would train on to step 8, a lost best snapshot would return step 6's adapter."""
+    cfg = replace(QUICK, learning_rate=1e-9, num_train_epochs=10, validation_frequency=2, save_steps=2, early_stopping_patience=2)
+    reference = run_finetune(_inp(tiny_run, "patience-ref", training=cfg))
+    assert reference.stopped_early and reference.optimizer_steps == 6 and reference.best_step == 2
+    beats: list[dict] = []
+    env = ActivityEnvironment()
+
+    def on_heartbeat(*details):
+        beats.append(details[0])
+        if str(details[0].get("checkpoint") or "").endswith("step-4"):
+            env.cancel()
+
+    env.on_heartbeat = on_heartbeat
+    with pytest.raises(CancelledError):
+        env.run(finetune, _inp(tiny_run, "patience", training=cfg))
+    state = json.loads((Path(beats[-1]["checkpoint"]) / "trainer_state.json").read_text())
+    assert state["bad_evals"] == 1 and state["best_step"] == 2
+    env2 = ActivityEnvironment()
+    env2.info = replace(env2.info, attempt=2, heartbeat_details=[beats[-1]])
+    out = env2.run(finetune, _inp(tiny_run, "patience", training=cfg))
+    assert out.resumed_from_step == 4
+    assert out.stopped_early and out.optimizer_steps == 6 and out.best_step == 2
+    assert out.eval_loss == pytest.approx(reference.eval_loss, abs=1e-6)
+    from safetensors.torch import load_file
+
+    got = load_file(str(Path(out.adapter_dir) / "adapter_model.safetensors"))
+    want = load_file(str(Path(reference.adapter_dir) / "adapter_model.safetensors"))
+    assert got.keys() == want.keys() and all(torch_equal(got[k], want[k]) for k in want)
+
+
+def torch_equal(a, b) -> bool:
+    import torch
+
+    return bool(torch.allclose(a, b, atol=1e-6))
+
+
+def test_peak_memory_is_recorded(tiny_run):
+    out = run_finetune(_inp(tiny_run, "peak", training=replace(QUICK, max_steps=2)))
+    m = json.loads(Path(out.metrics_path).read_text())
+    assert out.peak_rss_bytes == m["peak_rss_bytes"] and m["peak_rss_bytes"] > 50 * 2**20  # torch alone is more
+    assert m["peak_rss_since"] in ("activity start", "process start") and "peak_cuda_bytes" in m

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from fixture_data import write_dataset
 
 from activities.contracts import FinetuneInput, LoraConfig, ModelConfig, PredictInput, PreflightInput, TrainingConfig
 from activities.finetune import run_finetune
@@ -23,10 +24,12 @@ LORA = LoraConfig(lora_r=16, lora_alpha=32, lora_dropout=0.05,
                   lora_target_modules=["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
 
 
-def test_gemma_gguf_converts_generates_and_trains(dataset, tmp_path):
-    cache = os.environ.get("TOOLTUNE_CACHE_DIR") or os.path.expanduser("~/.cache/tooltune")
+def test_gemma_gguf_converts_generates_and_trains(tmp_path, monkeypatch):
+    # The shared cache is worker configuration (TOOLTUNE_CACHE_DIR); a cache_dir input must lie in the artifacts root.
+    monkeypatch.setenv("TOOLTUNE_CACHE_DIR", os.environ.get("TOOLTUNE_CACHE_DIR") or os.path.expanduser("~/.cache/tooltune"))
     run = tmp_path / "run"
-    pf = run_preflight(PreflightInput(run_dir=str(run), model=GEMMA, lora=LORA, cache_dir=cache))
+    dataset = write_dataset(run / "dataset")
+    pf = run_preflight(PreflightInput(run_dir=str(run), model=GEMMA, lora=LORA))
     assert pf.architecture == "Gemma3ForCausalLM" and pf.num_parameters == 268_098_176 and pf.vocab_size == 262_144
     assert (Path(pf.model_path) / "model.safetensors").is_file() and "Gemma Terms of Use" in (Path(pf.model_path) / "NOTICE").read_text()
     ft = run_finetune(FinetuneInput(run_dir=str(run), attempt_dir=str(run / "a"), model_path=pf.model_path, model=GEMMA, lora=LORA,

@@ -53,8 +53,8 @@ def test_chat_format_end_to_end(tmp_path):
     from activities.modelio import load_tokenizer
     from activities.preflight import run_preflight
 
-    data = write_dataset(tmp_path / "data", fmt="chat")
     run = tmp_path / "run"
+    data = write_dataset(run / "data", fmt="chat")
     pf = run_preflight(PreflightInput(run_dir=str(run), model=tiny_model_config(), lora=TINY_LORA,
                                       tokenizer_corpus_paths=[data["train"]]))
     tok = load_tokenizer(pf.model_path, tiny_model_config())

@@ -88,3 +88,24 @@ def test_hub_style_config_dir_counts_tied_weights_once(tiny_run, tmp_path):
     real = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(tmp_path / "cfg-only"))
     assert out.num_parameters == sum(p.numel() for p in real.parameters())
     assert out.model_path == str(tmp_path / "cfg-only") and json.loads((tmp_path / "cfg-only" / "config.json").read_text())
+
+
+def test_memory_estimate_follows_the_spec_batch_and_sequence_length(tiny_run):
+    """The estimate uses the run's batch x max_seq_length (it used to assume 4 x 1024 whatever the spec
+    said: 17.5 GB for the 270M CPU demo that trains at 4 x 256)."""
+    from activities.contracts import TrainingConfig
+
+    def estimate(**training) -> int:
+        inp = replace(_inp(tiny_run), training=TrainingConfig(**training) if training else None)
+        return run_preflight(inp).memory_estimate_bytes
+
+    small = estimate(per_device_train_batch_size=1, max_seq_length=128)
+    assert estimate() == estimate(per_device_train_batch_size=4, max_seq_length=1024)  # no training config: the guide's defaults
+    assert estimate(per_device_train_batch_size=2, max_seq_length=128) > small
+    assert estimate(per_device_train_batch_size=1, max_seq_length=256) > small
+    assert estimate(per_device_train_batch_size=4, max_seq_length=1024) > estimate(per_device_train_batch_size=4, max_seq_length=256)
+    # Activations and logits grow linearly in the batch: twice the batch adds the same again.
+    one, two, four = (estimate(per_device_train_batch_size=b, max_seq_length=128) for b in (1, 2, 4))
+    assert four - two == pytest.approx(2 * (two - one), rel=0.01)
+    checkpointed = estimate(per_device_train_batch_size=4, max_seq_length=512, gradient_checkpointing=True)
+    assert checkpointed < estimate(per_device_train_batch_size=4, max_seq_length=512)

@@ -12,8 +12,9 @@ import { freePort } from '../helpers/free-port';
 const ROOT = PROJECT_ROOT;
 const TEMPORAL = temporalCliPath();
 const home = mkdtempSync(path.join(tmpdir(), 'tooltune-e2e-'));
-// Its own server on free ports (set in beforeAll), state in a temporary folder: never the user's.
-const env: Record<string, string> = { NO_COLOR: '1', TOOLTUNE_HOME: home };
+// Its own server on free ports (set in beforeAll), state and artifacts in a temporary folder: never the
+// user's server, .tooltune/ or artifacts/.
+const env: Record<string, string> = { NO_COLOR: '1', TOOLTUNE_HOME: home, TOOLTUNE_ARTIFACTS_ROOT: path.join(home, 'artifacts') };
 
 // Runs the CLI like a user would, returning exit code and output.
 async function tooltune(args: string[], timeout = 15 * 60_000, extraEnv: Record<string, string> = {}) {
@@ -54,6 +55,7 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     expect(finetuned.tool_accuracy).toBeGreaterThan(baseline.tool_accuracy);
     for (const key of ['tool_detection', 'tool_parsing', 'tool_accuracy', 'param_accuracy', 'schema_validity']) expect(baseline).toHaveProperty(key);
 
+    expect(summary.runDir.startsWith(path.join(home, 'artifacts', 'runs'))).toBe(true);
     const finetune = summary.attempts[0].finetune;
     expect(finetune.adapter_dir.startsWith(summary.runDir)).toBe(true);
     const adapterFiles = readdirSync(finetune.adapter_dir);
@@ -130,7 +132,7 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
   }, 10 * 60_000);
 
   it('takes the out-of-memory and below-threshold branches for real, and stops early', async () => {
-    const result = await tooltune(['run', 'test/fixtures/e2e/tiny-remediation.yaml', '--json'], 15 * 60_000, { TOOLTUNE_FAKE_OOM_ABOVE_BATCH: '4' });
+    const result = await tooltune(['run', 'test/fixtures/e2e/tiny-remediation.yaml', '--json'], 15 * 60_000, { TOOLTUNE_TEST_HOOKS: '1', TOOLTUNE_FAKE_OOM_ABOVE_BATCH: '4' });
     expect(result.exitCode, result.stderr).toBe(0);
     const summary = lastJson(result.stdout);
     expect(summary.status).toBe('below_threshold');

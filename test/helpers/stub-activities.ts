@@ -1,17 +1,23 @@
 // Scripted stand-ins for the TypeScript and Python activities, for workflow tests. One set of stubs serves
 // every workflow in a test file: each test registers a Scenario under its workflow id, and the stubs look
 // the scenario up from the calling workflow, record every call, and answer in the shapes of activities/types.ts.
+import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
   BenchmarkEngineInput, BenchmarkEngineOutput, BenchmarkInput, BenchmarkOutput, DatasetInput, DatasetOutput, ExportInput, ExportOutput, MergeInput, MergeOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
-  PrepareRunInput, PyActivities, ReportInput, ReportOutput, RunPlan, ScoreInput, ScoreMetrics, ScoreOutput, TsActivities,
-  ValidateQuantizedInput, ValidateQuantizedOutput,
+  LookupStageInput, LookupStageOutput, PrepareRunInput, PyActivities, RecordStageInput, RecordStageOutput, ReportInput, ReportOutput, RunPlan,
+  ScoreInput, ScoreMetrics, ScoreOutput, TsActivities, ValidateQuantizedInput, ValidateQuantizedOutput,
 } from '../../activities/types';
 import { parseAndValidate } from '../../lib/spec/load-spec';
 import { InvalidSpecError } from '../../lib/spec/problems';
 import { buildRunPlan } from './spec';
 
 export type ActivityName = keyof TsActivities | keyof PyActivities;
+
+// The stubs' stage key: a hash of the stage and its key parts (no input files are read).
+export function stubKey(stage: string, parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify({ stage, parts })).digest('hex').slice(0, 16);
+}
 
 // One call of a stub, as the stub saw it.
 export interface StubCall {
@@ -36,6 +42,8 @@ export interface Scenario {
   matmulInputSizes?: number[];
   // Replaces the default prepareRun (which validates specText/spec for real).
   prepareRun?: (input: PrepareRunInput) => RunPlan | Promise<RunPlan>;
+  // For lookupStage in a resumed run: the output to reuse for a slot and key, or undefined (a miss).
+  cached?: (slot: string, key: string) => unknown;
 }
 
 // A full ScoreMetrics with the three thresholded fractions at `value` (or as given).
@@ -137,6 +145,16 @@ export class StubActivities {
     benchmarkEngine: async (input: BenchmarkEngineInput): Promise<BenchmarkEngineOutput> => {
       this.enter('benchmarkEngine', input);
       return { tables: [{ ...input.python, rows: input.python.results }], json_path: `${input.run_dir}/benchmark/benchmark.json`, markdown_path: `${input.run_dir}/benchmark/benchmark.md` };
+    },
+    recordStageOutput: async (input: RecordStageInput): Promise<RecordStageOutput> => {
+      this.enter('recordStageOutput', input);
+      return { key: stubKey(input.stage, input.parts), files: 1 };
+    },
+    lookupStage: async (input: LookupStageInput): Promise<LookupStageOutput> => {
+      const scenario = this.enter('lookupStage', input);
+      const key = stubKey(input.stage, input.parts);
+      const output = scenario.cached?.(input.slot, key);
+      return output === undefined ? { key, hit: false, reason: 'not recorded in the old run' } : { key, hit: true, output };
     },
   };
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../../lib/spec/load-spec';
+import { readWorkerRoots } from '../../lib/worker-roots';
 import { MAX_SPEC_BYTES } from '../../lib/spec/parse-yaml';
 import { InvalidSpecError, type SpecProblem } from '../../lib/spec/problems';
 
@@ -16,9 +17,10 @@ function expectations(text: string): string[] {
   return [...text.matchAll(/^# expect: (\S+) @ (\d+)$/gm)].map((m) => `${m[1]} @ ${m[2]}`);
 }
 
-// Loads a spec that must be invalid and returns its problems.
+// Loads a spec that must be invalid and returns its problems (its folder counts as a workers' input root).
 async function problemsOf(specPath: string): Promise<SpecProblem[]> {
-  const error = await loadSpec({ specPath }).then(
+  const roots = readWorkerRoots();
+  const error = await loadSpec({ specPath }, process.cwd(), { ...roots, inputRoots: [...roots.inputRoots, path.dirname(specPath)] }).then(
     () => undefined,
     (e: unknown) => e,
   );

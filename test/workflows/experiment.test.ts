@@ -124,9 +124,10 @@ describe('passes at once', () => {
     ]);
     for (const name of LATER_STAGES) expect(stage(summary, name)?.detail).toBe('not enabled in the spec');
 
+    // Each cacheable stage is recorded for `tooltune resume` right after it completes.
     expect(stubs.callsOf(id).map((c) => c.activity)).toEqual([
-      'prepareRun', 'generateDataset', 'preflight_model', 'predict', 'scorePredictions', 'finetune',
-      'predict', 'scorePredictions', 'predict', 'scorePredictions', 'writeReport',
+      'prepareRun', 'generateDataset', 'recordStageOutput', 'preflight_model', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions',
+      'finetune', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions', 'predict', 'recordStageOutput', 'scorePredictions', 'writeReport',
     ]);
     const predicts = stubs.inputsOf<PredictInput>(id, 'predict');
     expect(predicts.map((p) => [p.adapter_dir, p.cases_path.split('/').pop(), p.out_path.split('/').pop()])).toEqual([
@@ -227,6 +228,42 @@ describe('remediates then passes', () => {
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.attempt)).toBe(2);
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.branch)).toBe('below_threshold');
+  });
+});
+
+describe('best attempt: passing beats failing', () => {
+  // Scores by attempt with the three thresholded metrics set apart (thresholds 0.95 / 0.98 / 0.97).
+  const byAttempt = (table: Record<number, ScoreMetrics>) => (label: string): ScoreMetrics => {
+    if (label === 'baseline') return metrics(0.1);
+    const n = Number(/^attempt-(\d+)/.exec(label)?.[1]);
+    return table[n] ?? metrics(HIGH);
+  };
+
+  it('a later attempt that passes every threshold wins over an earlier one with higher tool accuracy that misses param accuracy', async () => {
+    const failing = metrics(1, { param_accuracy: 0.5 });
+    const passing = metrics(0.99, { tool_accuracy: 0.96 });
+    const { summary } = await run('best-pass', {}, { score: byAttempt({ 1: failing, 2: passing }) });
+    expect(summary.attempts.map((a) => a.status)).toEqual(['below_threshold', 'passed']);
+    expect(summary.status).toBe('passed');
+    expect(summary.stoppedEarly).toBe(false);
+    expect(summary.bestAttempt).toBe(2);
+    expect(summary.metrics.finetuned).toEqual(passing);
+  });
+
+  it('a later passing attempt wins over one with perfect tool and param accuracy that misses tool detection', async () => {
+    const { summary } = await run('best-pass-first', {}, {
+      score: byAttempt({ 1: metrics(1, { tool_detection: 0.5 }), 2: metrics(0.99, { tool_accuracy: 0.95 }) }),
+    });
+    expect(summary.bestAttempt).toBe(2);
+    expect(summary.status).toBe('passed');
+  });
+
+  it('among failing attempts keeps the ranking: tool accuracy, then param accuracy, then detection', async () => {
+    const { summary } = await run('best-fail-rank', { remediation: { max_attempts: 3 } }, {
+      score: byAttempt({ 1: metrics(0.5, { tool_accuracy: 0.9 }), 2: metrics(0.5, { tool_accuracy: 0.9, param_accuracy: 0.6 }), 3: metrics(0.5, { tool_accuracy: 0.8 }) }),
+    });
+    expect(summary.status).toBe('below_threshold');
+    expect(summary.bestAttempt).toBe(2);
   });
 });
 

@@ -1,4 +1,5 @@
-// loadSpec reads a file, inline text or an object, and keeps every input file inside the spec's folder or the artifacts root.
+// loadSpec reads a file, inline text or an object, and keeps the spec file and every input file inside the
+// workers' input roots or artifacts root (worker configuration, never the spec's).
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,16 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSpec, type SpecSource } from '../../../lib/spec/load-spec';
 import { MAX_SPEC_BYTES } from '../../../lib/spec/parse-yaml';
 import { InvalidSpecError, type SpecProblem } from '../../../lib/spec/problems';
+import type { WorkerRoots } from '../../../lib/worker-roots';
 
 const MINIMAL = 'name: load\nmodel:\n  model_name: microsoft/phi-4\n';
 
 // A scratch tree, no symlinks: <tmp>/outside.jsonl, <tmp>/project/{spec.yaml,data/,tools/,models/}, <tmp>/arts/.
 let tmp: string;
 let project: string;
+// The workers' roots for these tests: inputs from the project folder, artifacts under <tmp>/arts.
+let roots: WorkerRoots;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'tooltune-load-spec-'));
   project = path.join(tmp, 'project');
+  roots = { artifactsRoot: path.join(tmp, 'arts'), inputRoots: [project] };
   for (const dir of ['data', 'tools', 'models', 'data/folder.jsonl']) await mkdir(path.join(project, dir), { recursive: true });
   await mkdir(path.join(tmp, 'arts'));
   await writeFile(path.join(tmp, 'outside.jsonl'), '{}\n');
@@ -32,7 +37,7 @@ afterAll(async () => {
 // Writes spec.yaml into the project with some dataset lines, and loads it from a relative path.
 async function loadProjectSpec(extra: string) {
   await writeFile(path.join(project, 'spec.yaml'), `${MINIMAL}${extra}`);
-  return loadSpec({ specPath: 'project/spec.yaml' }, tmp);
+  return loadSpec({ specPath: 'project/spec.yaml' }, tmp, roots);
 }
 
 async function problemsOf(load: Promise<unknown>): Promise<SpecProblem[]> {
@@ -42,17 +47,17 @@ async function problemsOf(load: Promise<unknown>): Promise<SpecProblem[]> {
 }
 
 describe('loadSpec sources', () => {
-  it('reads a file relative to cwd and resolves the artifacts root against cwd', async () => {
+  it("reads a file relative to cwd; the artifacts root is the workers' own", async () => {
     const loaded = await loadProjectSpec('');
     expect(loaded.file).toBe(path.join(project, 'spec.yaml'));
     expect(loaded.specDir).toBe(project);
-    expect(loaded.artifactsRoot).toBe(path.join(tmp, 'artifacts'));
+    expect(loaded.artifactsRoot).toBe(path.join(tmp, 'arts'));
     expect(loaded.spec.training.learning_rate).toBe(5e-5);
     expect(loaded).toMatchObject({ toolFiles: [], exampleFiles: [], ggufFile: null });
   });
 
   it('takes inline text, with cwd as the folder for relative input files', async () => {
-    const loaded = await loadSpec({ specText: `${MINIMAL}dataset: { example_files: [data/examples.jsonl] }\n` }, project);
+    const loaded = await loadSpec({ specText: `${MINIMAL}dataset: { example_files: [data/examples.jsonl] }\n` }, project, roots);
     expect(loaded.file).toBe('(inline spec text)');
     expect(loaded.specDir).toBe(project);
     expect(loaded.exampleFiles).toEqual([path.join(project, 'data', 'examples.jsonl')]);
@@ -60,17 +65,17 @@ describe('loadSpec sources', () => {
 
   it('takes a spec object, and places the problems of a bad one on the lines of its YAML form', async () => {
     const source: SpecSource = { spec: { name: 'obj', model: { model_name: 'microsoft/phi-4' }, lora: { lora_r: 0 } } };
-    expect((await loadSpec({ spec: { name: 'obj', model: { model_name: 'm' } } }, project)).file).toBe('(inline spec object)');
-    const problems = await problemsOf(loadSpec(source, project));
+    expect((await loadSpec({ spec: { name: 'obj', model: { model_name: 'm' } } }, project, roots)).file).toBe('(inline spec object)');
+    const problems = await problemsOf(loadSpec(source, project, roots));
     expect(problems).toEqual([expect.objectContaining({ path: 'lora.lora_r', line: 5 })]);
     expect(problems[0]?.excerpt).toContain('lora_r: 0');
   });
 
   it('refuses a missing spec file, a folder, and an oversized file before reading it', async () => {
-    expect(await problemsOf(loadSpec({ specPath: 'nope.yaml' }, project))).toEqual([expect.objectContaining({ path: '(file)', message: 'no such file' })]);
-    expect(await problemsOf(loadSpec({ specPath: 'data' }, project))).toEqual([expect.objectContaining({ path: '(file)', message: 'not a regular file' })]);
-    await writeFile(path.join(tmp, 'big.yaml'), Buffer.alloc(MAX_SPEC_BYTES + 1, 0x23));
-    expect((await problemsOf(loadSpec({ specPath: 'big.yaml' }, tmp)))[0]?.message).toContain('the limit is');
+    expect(await problemsOf(loadSpec({ specPath: 'nope.yaml' }, project, roots))).toEqual([expect.objectContaining({ path: '(file)', message: 'no such file' })]);
+    expect(await problemsOf(loadSpec({ specPath: 'data' }, project, roots))).toEqual([expect.objectContaining({ path: '(file)', message: 'not a regular file' })]);
+    await writeFile(path.join(project, 'big.yaml'), Buffer.alloc(MAX_SPEC_BYTES + 1, 0x23));
+    expect((await problemsOf(loadSpec({ specPath: 'big.yaml' }, project, roots)))[0]?.message).toContain('the limit is');
   });
 });
 
@@ -81,14 +86,14 @@ describe('input files', () => {
     expect(loaded.exampleFiles).toEqual([path.join(project, 'data', 'examples.jsonl'), path.join(project, 'data', 'examples.jsonl')]);
   });
 
-  it('may be absolute when inside the spec\'s folder or the artifacts root', async () => {
+  it("may be absolute when inside the workers' input roots or artifacts root", async () => {
     const arts = path.join(tmp, 'arts');
-    const loaded = await loadProjectSpec(`artifacts_root: ${arts}\ndataset:\n  example_files:\n    - ${path.join(project, 'data', 'examples.jsonl')}\n    - ${path.join(arts, 'made.jsonl')}\n`);
+    const loaded = await loadProjectSpec(`dataset:\n  example_files:\n    - ${path.join(project, 'data', 'examples.jsonl')}\n    - ${path.join(arts, 'made.jsonl')}\n`);
     expect(loaded.exampleFiles).toEqual([path.join(project, 'data', 'examples.jsonl'), path.join(arts, 'made.jsonl')]);
   });
 
   it('resolves gguf_file for source gguf', async () => {
-    const loaded = await loadSpec({ specText: 'name: g\nmodel: { model_name: gemma, source: gguf, gguf_file: models/m.gguf }\n' }, project);
+    const loaded = await loadSpec({ specText: 'name: g\nmodel: { model_name: gemma, source: gguf, gguf_file: models/m.gguf }\n' }, project, roots);
     expect(loaded.ggufFile).toBe(path.join(project, 'models', 'm.gguf'));
   });
 
@@ -96,13 +101,13 @@ describe('input files', () => {
     const outside = path.join(tmp, 'outside.jsonl');
     const problems = await problemsOf(loadProjectSpec(`dataset:\n  example_files:\n    - ../outside.jsonl\n    - ${outside}\n    - data/../../outside.jsonl\n`));
     expect(problems.map((p) => `${p.path} @ ${p.line}`)).toEqual(['dataset.example_files[0] @ 6', 'dataset.example_files[1] @ 7', 'dataset.example_files[2] @ 8']);
-    for (const p of problems) expect(p.message).toMatch(/leaves the spec's folder and the artifacts root/);
+    for (const p of problems) expect(p.message).toMatch(/outside the workers' input folders \(TOOLTUNE_INPUT_ROOTS\) and artifacts root/);
   });
 
   it('are refused when missing or not a regular file, all at once with gguf_file', async () => {
     const text = 'dataset:\n  tool_files: [tools/none.json]\n  example_files: [data/folder.jsonl]\n';
     await writeFile(path.join(project, 'spec.yaml'), `name: load\nmodel: { model_name: gemma, source: gguf, gguf_file: models/none.gguf }\n${text}`);
-    const problems = await problemsOf(loadSpec({ specPath: path.join(project, 'spec.yaml') }));
+    const problems = await problemsOf(loadSpec({ specPath: path.join(project, 'spec.yaml') }, project, roots));
     expect(problems.map((p) => `${p.path} @ ${p.line}`).sort()).toEqual(['dataset.example_files[0] @ 5', 'dataset.tool_files[0] @ 4', 'model.gguf_file @ 2']);
     for (const p of problems) expect(p.message).toMatch(/^no such file: \//);
   });
@@ -117,6 +122,6 @@ describe('symbolic links', () => {
     await symlink(path.join(outside, 'secret.jsonl'), path.join(dir, 'data', 'link.jsonl'));
     const specPath = path.join(dir, 'spec.yaml');
     await writeFile(specPath, 'name: s\nmodel:\n  model_name: m\ndataset:\n  example_files: [data/link.jsonl]\n');
-    await expect(loadSpec({ specPath }, dir)).rejects.toThrow(/dataset\.example_files\[0\].*leaves/s);
+    await expect(loadSpec({ specPath }, dir, { artifactsRoot: path.join(dir, 'arts'), inputRoots: [dir] })).rejects.toThrow(/dataset\.example_files\[0\].*outside/s);
   });
 });

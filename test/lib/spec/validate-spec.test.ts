@@ -29,7 +29,7 @@ describe('defaults', () => {
   it('fill a minimal spec with the guide\'s values', () => {
     const spec = valid(MINIMAL);
     expect(spec.seed).toBe(42);
-    expect(spec.artifacts_root).toBe('artifacts');
+    expect(spec.artifacts_subdir).toBe('');
     expect(spec.model).toMatchObject({ source: 'hub', revision: null, load_in_4bit: false, torch_dtype: 'auto', gguf_file: null });
     expect(spec.training).toMatchObject({ learning_rate: 5e-5, num_train_epochs: 5, per_device_train_batch_size: 4, gradient_accumulation_steps: 4, max_seq_length: 1024, weight_decay: 0.01 });
     expect(spec.lora).toEqual({ lora_r: 32, lora_alpha: 64, lora_dropout: 0.05, lora_target_modules: ['all-linear'], modules_to_save: [] });
@@ -39,6 +39,7 @@ describe('defaults', () => {
     expect(spec.remediation.out_of_memory).toEqual({ max_retries: 2, min_batch_size: 1 });
     expect(spec.quantization).toEqual({
       enabled: false,
+      validate_constrained: true,
       formats: [
         { format: 'int8', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.01 },
         { format: 'int4', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.03 },
@@ -58,6 +59,8 @@ describe('defaults', () => {
       merge: { retry: 'standard', timeout: 'long' },
       export: { retry: 'quick', timeout: 'long' },
       quantize: { retry: 'quick', timeout: 'long' },
+      validate_quantized: { retry: 'quick', timeout: 'long' },
+      benchmark: { retry: 'quick', timeout: 'long' },
     });
   });
 
