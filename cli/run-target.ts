@@ -1,13 +1,14 @@
 // What `generate` and `serve` accept as their model: a folder (variant, run or model folder), or the
-// workflow id of a run: its folder under the artifacts root, else the folder a finished run's summary names.
+// workflow id of a run: its folder under the artifacts root (TOOLTUNE_ARTIFACTS_ROOT), else the folder a finished run's summary names.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runFolderName } from '../activities/spec';
 import { InferenceError } from '../lib/inference/errors';
+import { readWorkerRoots } from '../lib/worker-roots';
 import { withSession } from './session';
 
 // Resolves a folder or a workflow id to a folder; a run that did not finish or whose folder is elsewhere is an error naming it.
-export async function resolveRunTarget(target: string, artifactsRoot = 'artifacts'): Promise<string> {
+export async function resolveRunTarget(target: string, artifactsRoot = readWorkerRoots().artifactsRoot): Promise<string> {
   if (existsSync(target)) return path.resolve(target);
   if (target.includes('/') || target.startsWith('.')) throw new InferenceError('no such folder', path.resolve(target));
   const local = path.resolve(artifactsRoot, 'runs', runFolderName(target));

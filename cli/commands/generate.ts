@@ -33,7 +33,7 @@ export const generateCommand: Command = {
     if (provider !== 'cpu' && provider !== 'cuda') throw new UsageError('--provider must be cpu or cuda');
     const graph = (values['graph-optimization'] as string | undefined) ?? 'all';
     if (!GRAPH_LEVELS.includes(graph)) throw new UsageError(`--graph-optimization must be one of ${GRAPH_LEVELS.join(', ')}`);
-    const dir = await resolveRunTarget(target, (values['artifacts-root'] as string | undefined) ?? 'artifacts');
+    const dir = await resolveRunTarget(target, values['artifacts-root'] as string | undefined);
     const engine = await loadEngine(dir, {
       ...(variant ? { variant: variant as Variant } : {}),
       threads: intFlag(values.threads, 'threads', 0, 0, 1024),

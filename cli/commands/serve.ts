@@ -26,7 +26,7 @@ export const serveCommand: Command = {
   },
   async run({ values, positionals }) {
     const [target] = expectPositionals(positionals, ['workflow-id | run folder | variant folder']) as [string];
-    const dir = await resolveRunTarget(target, (values['artifacts-root'] as string | undefined) ?? 'artifacts');
+    const dir = await resolveRunTarget(target, values['artifacts-root'] as string | undefined);
     const variant = values.variant as ServingConfig['variant'] | undefined;
     const port = intFlag(values, 'port') ?? 8000;
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
