@@ -74,6 +74,8 @@ export interface ReportInput {
 export interface ReportOutput {
   summary_path: string;
   report_path: string;
+  /** report.html; absent from reports written before it existed. */
+  html_path?: string;
 }
 
 // The TypeScript activities (worker.ts).

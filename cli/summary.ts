@@ -1,4 +1,6 @@
 // The end of a run as a person reads it, and as the one JSON object `--json` prints.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { describeFailure } from '../lib/error-chain';
 import type { RunSummary } from '../workflows/experiment';
@@ -60,5 +62,7 @@ export function printSummary(link: string, summary: RunSummary | undefined, fail
   say(`\n${status}${summary.reason ? ` — ${summary.reason}` : ''}${summary.stoppedEarly ? ' (stopped early: export and quantization skipped)' : ''}`);
   say(`run folder: ${summary.runDir}`);
   if (summary.reportPath) say(`report:     ${summary.reportPath}`);
+  const html = path.join(summary.runDir, 'report.html');
+  if (existsSync(html)) say(`charts:     ${html}  (npx tooltune report ${summary.workflowId} --open)`);
   say(`Web UI:     ${link}`);
 }
