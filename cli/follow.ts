@@ -53,7 +53,7 @@ export async function followRun(handle: WorkflowHandle, intervalMs = 1000): Prom
     const figures = running ? readActivityProgress(description).map((a) => readFigures(a, Date.now())).find((f) => f !== null) : undefined;
     if (live && running) {
       clearLive();
-      const columns = process.stderr.columns ?? 100;
+      const columns = process.stderr.columns > 0 ? process.stderr.columns : 100; // a pseudo-terminal may report 0
       const line = figures ? renderProgressLine(label, figures, columns - 2) : `${running.name}${running.name === 'finetune' ? ` attempt ${progress?.attempt} (${progress?.branch})` : ''}  ${err.dim(formatDuration(Date.now() - description.startTime.getTime()) + ' since start')}`;
       process.stderr.write(`${err.cyan('…')} ${line}`);
       liveShown = true;

@@ -13,6 +13,8 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: 'list', summary: 'List recent runs with their spec, stage and status', load: async () => (await import('./commands/status')).listCommand },
   { name: 'server', summary: 'Start, stop or inspect the embedded Temporal dev server', load: async () => (await import('./commands/server')).serverCommand },
   { name: 'workers', summary: 'Start both workers in the background, stop them, or show who polls', load: async () => (await import('./commands/server')).workersCommand },
+  { name: 'report', summary: "Rebuild a run's report.html (charts, costs, failures) from its folder", load: async () => (await import('./commands/report')).reportCommand },
+  { name: 'compare', summary: 'Put runs side by side: settings that differ, figures, charts', load: async () => (await import('./commands/compare')).compareCommand },
   { name: 'dataset', summary: 'Write the dataset a spec would train on, without a run', load: async () => (await import('./commands/dataset')).datasetCommand },
   { name: 'score', summary: 'Score predictions against cases', load: async () => (await import('./commands/score')).scoreCommand },
 ];

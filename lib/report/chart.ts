@@ -18,11 +18,12 @@ export type ChartSpec = Omit<TopLevelSpec, '$schema'>;
 // Compiles a Vega-Lite spec and renders it to a standalone SVG string.
 export async function renderChart(spec: ChartSpec): Promise<string> {
   const withConfig = { ...spec, config: { ...CONFIG, ...(spec as { config?: object }).config } } as TopLevelSpec;
-  const compiled = compile(withConfig).spec;
+  // Warnings go nowhere: a chart that cannot be drawn throws, and worker logs stay clean.
+  const compiled = compile(withConfig, { logger: vega.logger(vega.None) }).spec;
   // A loader that refuses everything: a chart never reaches the network or the disk.
   const loader = vega.loader();
   loader.load = () => Promise.reject(new Error('the report renders inline data only'));
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader, logLevel: vega.None });
   try {
     const svg = await view.toSVG();
     return svg.replace(/^<svg /, '<svg role="img" ');

@@ -1,13 +1,14 @@
-// Expected against predicted tool, case by case: the confusion table the report shows. The scorer's
-// per-tool breakdown says how often a tool was right; this says what the model called instead.
+// Expected against called tool, call by call: the confusion table the report shows. The scorer's per-tool
+// breakdown says how often a tool was right; this says what the model called instead. Calls are paired by
+// position, as the scorer compares them.
 import { parseToolUse } from '../tool-call/syntax';
 import type { Case, Prediction } from '../score';
 
+export const NOTHING_EXPECTED = '(none expected)';
 export const NO_CALL = '(no call)';
 export const UNPARSED = '(unparsed)';
-export const NO_PREDICTION = '(no prediction)';
 
-// Counts per expected tool (rows) and predicted tool (columns), with both label orders.
+// Counts per expected tool (rows) and called tool (columns), with both label orders.
 export interface Confusion {
   rows: string[];
   columns: string[];
@@ -15,36 +16,39 @@ export interface Confusion {
   total: number;
 }
 
-// What a case expects, as one label: its first call's tool, or "(no call)" for a no-tool case.
-function expectedLabel(c: Case): string {
-  return c.expected[0]?.tool ?? NO_CALL;
+// The (expected, called) pairs of one case: one per expected call, one per extra call, and one
+// "(none expected)" pair for a no-tool case.
+export function pairCalls(c: Case, p: Prediction | undefined): [string, string][] {
+  const parsed = p ? parseToolUse(p.output) : { calls: [], blocks: 0, errors: [] };
+  const unparsed = parsed.blocks - parsed.calls.length;
+  const pairs: [string, string][] = [];
+  const n = Math.max(c.expected.length, parsed.calls.length, 1);
+  for (let i = 0; i < n; i++) {
+    const expected = c.expected[i]?.tool ?? NOTHING_EXPECTED;
+    const called = parsed.calls[i]?.tool ?? (i - parsed.calls.length < unparsed ? UNPARSED : NO_CALL);
+    pairs.push([expected, called]);
+  }
+  return pairs;
 }
 
-// What a prediction called, as one label: its first parsed call's tool, "(unparsed)" when a block did not
-// parse, "(no call)" when it wrote none.
-export function predictedLabel(p: Prediction | undefined): string {
-  if (!p) return NO_PREDICTION;
-  const parsed = parseToolUse(p.output);
-  if (parsed.calls[0]) return parsed.calls[0].tool;
-  return parsed.blocks > 0 ? UNPARSED : NO_CALL;
-}
-
-// Builds the table over the cases (matched to predictions by id); first calls only.
+// Builds the table over the cases (matched to predictions by id).
 export function buildConfusion(cases: Case[], predictions: Prediction[]): Confusion {
   const byId = new Map(predictions.map((p) => [p.id, p]));
   const counts: Record<string, Record<string, number>> = {};
   const rowSet = new Set<string>();
   const colSet = new Set<string>();
+  let total = 0;
   for (const c of cases) {
-    const row = expectedLabel(c);
-    const col = predictedLabel(byId.get(c.id));
-    rowSet.add(row);
-    colSet.add(col);
-    counts[row] ??= {};
-    counts[row][col] = (counts[row][col] ?? 0) + 1;
+    for (const [row, col] of pairCalls(c, byId.get(c.id))) {
+      rowSet.add(row);
+      colSet.add(col);
+      counts[row] ??= {};
+      counts[row][col] = (counts[row][col] ?? 0) + 1;
+      total++;
+    }
   }
-  const rows = [...rowSet].sort();
-  const special = [NO_CALL, UNPARSED, NO_PREDICTION];
-  const columns = [...rows.filter((r) => colSet.has(r)), ...[...colSet].filter((c) => !rowSet.has(c) && !special.includes(c)).sort(), ...special.filter((s) => colSet.has(s) && !rowSet.has(s))];
-  return { rows, columns, counts, total: cases.length };
+  const special = [NO_CALL, UNPARSED];
+  const rows = [...[...rowSet].filter((r) => r !== NOTHING_EXPECTED).sort(), ...(rowSet.has(NOTHING_EXPECTED) ? [NOTHING_EXPECTED] : [])];
+  const columns = [...rows.filter((r) => colSet.has(r)), ...[...colSet].filter((c) => !rowSet.has(c) && !special.includes(c)).sort(), ...special.filter((s) => colSet.has(s))];
+  return { rows, columns, counts, total };
 }

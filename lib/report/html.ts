@@ -80,6 +80,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 pre { background:#f6f6f9; border:1px solid var(--line); border-radius:6px; padding:6px 8px; margin:2px 0; white-space:pre-wrap; word-break:break-word; font-size:12px; max-height:12em; overflow:auto; }
 .failure { border-top:1px solid var(--line); padding:8px 0; }
 .failure .id { font-weight:600; }
+.pair { display:grid; grid-template-columns:1fr 1fr; gap:10px; }
 .flow { display:flex; flex-wrap:wrap; align-items:center; gap:6px; margin:6px 0 10px; }
 .flow .step { border:1px solid var(--line); border-radius:6px; padding:4px 10px; background:#f6f6f9; font-size:12.5px; }
 .flow .arrow { color:var(--muted); }

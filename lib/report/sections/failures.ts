@@ -8,6 +8,15 @@ import { finetunedSet } from './tools';
 const MAX_SHOWN = 25;
 const MAX_OUTPUT = 600;
 
+// A call in the project's syntax; JSON when the call cannot be rendered (a name that is no identifier).
+function renderCall(call: Parameters<typeof renderToolCall>[0]): string {
+  try {
+    return renderToolCall(call);
+  } catch {
+    return JSON.stringify(call);
+  }
+}
+
 // Renders the section; null when the fine-tuned model has no failure on record.
 export function renderFailuresSection(data: RunData): Section | null {
   const parts: string[] = [];
@@ -19,13 +28,12 @@ export function renderFailuresSection(data: RunData): Section | null {
     const outputs = new Map(fine.predictions.map((p) => [p.id, p.output]));
     const items = failures.slice(0, MAX_SHOWN).map((f) => {
       const c = cases.get(f.id);
-      const expected = c ? (c.expected.length ? c.expected.map((call) => renderToolCall(call)).join('\n') : '(no call: a plain answer)') : '?';
+      const expected = c ? (c.expected.length ? c.expected.map(renderCall).join('\n') : '(no call: a plain answer)') : '?';
       const out = outputs.get(f.id);
       const shown = out === undefined ? '(no prediction)' : out.length > MAX_OUTPUT ? `${out.slice(0, MAX_OUTPUT)} … (${out.length} characters)` : out;
       return `<div class="failure"><div><span class="id">${escapeHtml(f.id)}</span> <span class="muted">${escapeHtml([c?.category, c?.difficulty].filter(Boolean).join(', '))}</span></div>
 <div>request: ${escapeHtml(c?.query ?? '?')}</div>
-<div class="muted">expected</div><pre>${escapeHtml(expected)}</pre>
-<div class="muted">output</div><pre>${escapeHtml(shown)}</pre>
+<div class="pair"><div><div class="muted">expected</div><pre>${escapeHtml(expected)}</pre></div><div><div class="muted">output</div><pre>${escapeHtml(shown)}</pre></div></div>
 <div class="muted">why: ${escapeHtml(f.reasons.join('; '))}</div></div>`;
     });
     const title = set === 'val' ? 'Validation split' : 'Held-out requests';

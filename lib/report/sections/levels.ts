@@ -33,12 +33,13 @@ export function buildLevelsChart(title: string, baseline: Record<string, unknown
   return {
     title: { text: title, fontSize: 13 },
     width: 330, height: 200,
+    encoding: { x },
     layer: [
       {
         data: { values },
         mark: { type: 'bar', tooltip: true },
         encoding: {
-          x, xOffset: { field: 'model', sort: ['baseline', 'fine-tuned'] },
+          xOffset: { field: 'model', sort: ['baseline', 'fine-tuned'] },
           y: { field: 'value', type: 'quantitative', title: 'cases passing', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
           color: { field: 'model', type: 'nominal', title: null, sort: ['baseline', 'fine-tuned'], scale: { range: ['#9498a0', '#4269d0'] } },
         },
@@ -46,7 +47,7 @@ export function buildLevelsChart(title: string, baseline: Record<string, unknown
       {
         data: { values: rules },
         mark: { type: 'tick', color: '#c0392b', thickness: 2, size: 40 },
-        encoding: { x, y: { field: 'threshold', type: 'quantitative' } },
+        encoding: { y: { field: 'threshold', type: 'quantitative' } },
       },
     ],
   } as ChartSpec;

@@ -26,7 +26,7 @@ export function buildPerToolChart(baseline: ScoreSet | undefined, finetuned: Sco
 
 // The confusion table as HTML: right answers green, wrong ones red.
 export function renderConfusion(conf: Confusion): string {
-  const head = `<tr><th>expected ↓ / called →</th>${conf.columns.map((c) => `<th class="num">${escapeHtml(c)}</th>`).join('')}<th class="num">cases</th></tr>`;
+  const head = `<tr><th>expected ↓ / called →</th>${conf.columns.map((c) => `<th class="num">${escapeHtml(c)}</th>`).join('')}<th class="num">calls</th></tr>`;
   const body = conf.rows.map((r) => {
     const cells = conf.columns.map((c) => {
       const n = conf.counts[r]?.[c] ?? 0;
@@ -61,6 +61,6 @@ export async function renderToolsSection(data: RunData): Promise<Section | null>
   if (parts.length === 0) return null;
   return {
     id: 'tools', title: 'Per tool',
-    html: `<p class="note">Left: tool accuracy per expected tool ("multi-step" for cases with several calls). Right: what the fine-tuned model called first for each expected tool (green: the right tool; red: another tool, no call, or a block that does not parse).</p>\n${parts.join('\n')}`,
+    html: `<p class="note">Left: tool accuracy per expected tool ("multi-step" for cases with several calls). Right: what the fine-tuned model called in place of each expected call, paired by position as the scorer pairs them (green: the right tool; red: another tool, no call, a block that does not parse, or a call where none was expected).</p>\n${parts.join('\n')}`,
   };
 }

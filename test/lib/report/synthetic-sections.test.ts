@@ -1,0 +1,88 @@
+// The sections other stages feed (held-out set, exported and quantized variants, benchmark, costs per
+// token) appear when the summary carries them and are left out cleanly when it does not.
+import { describe, expect, it } from 'vitest';
+import { renderHtmlReport, type RunData } from '../../../lib/report';
+import { collectVariants } from '../../../lib/report/variants';
+import { marksOf, sectionIds, sectionOf } from './svg-helpers';
+
+const MACHINE = { hostname: 'bench-host', cpu_model: 'Bench CPU 9000', cpu_threads: 16, device: 'cpu' };
+const metrics = (tool: number) => ({ total: 60, tool_detection: 1, tool_parsing: 0.95, tool_accuracy: tool, param_accuracy: tool - 0.2, schema_validity: 0.9, detection_precision: 0.98 });
+
+// A summary with every optional section the export, validate-quantized, benchmark and held-out stages add.
+function fullData(): RunData {
+  return {
+    runDir: '/nowhere/run', spec: { costs: { cpu_price_per_hour: 0.5, api_price_per_million_tokens: 10 } }, curves: [], scores: [],
+    summary: {
+      workflowId: 'synthetic-1', status: 'passed', spec: 'synthetic', model: 'm', bestAttempt: 1,
+      stages: [{ name: 'finetune', status: 'completed', attempts: 1, durationMs: 720_000 }, { name: 'benchmark', status: 'completed', attempts: 1, durationMs: 180_000 }],
+      preflight: { device: 'cpu' },
+      metrics: { baseline: metrics(0.1), finetuned: metrics(0.9), baseline_holdout: metrics(0.05), finetuned_holdout: metrics(0.8) },
+      thresholds: { tool_accuracy: 0.95 },
+      artifacts: {
+        merged: { path: '/nowhere/run/merged', bytes: 1_100_000_000 },
+        onnx: {
+          fp32: { path: 'x', bytes: 1_140_000_000, ratio_to_fp32: 1, exporter: 'onnxruntime-genai builder', settings: {}, agreement: { greedy_equal_tokens: 32, max_abs_diff: 0.0004 } },
+          int4: { path: 'y', bytes: 235_000_000, ratio_to_fp32: 0.206, exporter: 'onnxruntime-genai builder', settings: { block_size: 32 }, agreement: { top1: 0.875 } },
+        },
+      },
+      quantized: { fp32: { metrics: { tool_accuracy: 0.9, param_accuracy: 0.7 }, kept: true }, int4: { metrics: { tool_accuracy: 0.8, param_accuracy: 0.6 }, kept: false, reason: 'tool accuracy 80.0 % below 90 %' } },
+      benchmark: {
+        machine: MACHINE,
+        rows: [
+          { engine: 'pytorch', variant: 'fp32', latency_p50_ms: 900, latency_p95_ms: 1100, decode_tokens_per_s: 9.3, speedup: 1 },
+          { engine: 'onnxruntime-node', variant: 'fp32', latency_p50_ms: 400, latency_p95_ms: 450, decode_tokens_per_s: 22.2, speedup: 2.39 },
+          { engine: 'onnxruntime-node', variant: 'int4', latency_p50_ms: 130, latency_p95_ms: 150, decode_tokens_per_s: 65.4, speedup: 7.03 },
+        ],
+      },
+    },
+  };
+}
+
+describe('optional sections', () => {
+  it('shows held-out, variants, benchmark and per-token costs when the summary has them', async () => {
+    const html = await renderHtmlReport(fullData(), MACHINE, new Date(0));
+    expect(sectionIds(html)).toEqual(['levels', 'variants', 'costs']);
+    const levels = sectionOf(html, 'levels');
+    expect(levels).toContain('held-out requests (60 cases)');
+    expect(levels).toContain('detection precision'); // a metric beyond the five levels is listed too
+    expect(marksOf(levels, /^level: .*cases passing/)).toHaveLength(20); // 5 levels x 2 models x (val, held-out)
+    expect(marksOf(levels, /^level: .*threshold/)).toEqual(['level: tool acc.; threshold: 0.95']);
+    const variants = sectionOf(html, 'variants');
+    expect(variants).toContain('rejected: tool accuracy 80.0 % below 90 %');
+    expect(variants).toContain('235.0 MB');
+    expect(variants).toContain('top1 0.875');
+    expect(variants).toContain('Bench CPU 9000');
+    const bars = marksOf(variants, /^generated tokens \/ s: /);
+    expect(bars).toHaveLength(3);
+    expect(bars).toContain('generated tokens / s: 65.4; name: int4 · onnxruntime-node; variant: int4');
+    const costs = sectionOf(html, 'costs');
+    // 0.5 per hour at 65.4 tokens/s: 0.5 / (65.4 * 3600) * 1e6 = 2.124 per million tokens
+    expect(costs).toContain('2.12 USD');
+    expect(costs).toContain('bench-host (Bench CPU 9000, 16 threads)');
+    // the run cost 15 minutes at 0.5/h = 0.125; against 10/M the int4 saving is 7.876/M: break-even 15.9 k tokens
+    expect(costs).toContain('15.9 k');
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+
+  it('leaves the optional sections out when the summary lacks them', async () => {
+    const data = fullData();
+    const { artifacts: _a, quantized: _q, benchmark: _b, ...rest } = data.summary;
+    data.summary = { ...rest, metrics: { baseline: metrics(0.1), finetuned: metrics(0.9) } };
+    const html = await renderHtmlReport(data, MACHINE, new Date(0));
+    expect(sectionIds(html)).toEqual(['levels', 'costs']);
+    expect(sectionOf(html, 'levels')).toContain('Not scored in this run: the guide&#39;s fixed suite, held-out requests.');
+    expect(sectionOf(html, 'costs')).toContain('No benchmark throughput in this run');
+    expect(collectVariants(data.summary).rows).toEqual([]);
+  });
+
+  it('renders an empty summary (a run that failed at the spec) without throwing', async () => {
+    const html = await renderHtmlReport({ runDir: '/x', summary: { status: 'failed', reason: 'InvalidSpec' }, spec: null, curves: [], scores: [] }, MACHINE);
+    expect(sectionIds(html)).toEqual([]);
+    expect(html).toContain('InvalidSpec');
+  });
+
+  it('accepts the benchmark as an array and variants as an array', () => {
+    const { rows } = collectVariants({ quantized: [{ variant: 'int8', status: 'kept', tool_accuracy: 0.91 }], benchmark: [{ variant: 'int8', engine: 'ort', tokens_per_second: 40 }] });
+    expect(rows).toEqual([expect.objectContaining({ variant: 'int8', engine: 'ort', kept: true, tool_accuracy: 0.91, tokens_per_s: 40 })]);
+  });
+});
