@@ -65,7 +65,8 @@ section h2 { margin:0 0 10px; font-size:17px; }
 section h3 { margin:16px 0 6px; font-size:14px; }
 .note { color:var(--muted); font-size:12.5px; margin:4px 0 10px; }
 .charts { display:flex; flex-wrap:wrap; gap:18px; align-items:flex-start; }
-.charts figure { margin:0; }
+.charts figure, .side figure { margin:0; }
+.side { display:grid; grid-template-columns:auto 1fr; gap:24px; align-items:start; }
 .charts figcaption { font-size:12px; color:var(--muted); text-align:center; }
 table { border-collapse:collapse; margin:6px 0 10px; font-size:13px; }
 th, td { border-bottom:1px solid var(--line); padding:4px 10px; text-align:left; vertical-align:top; }

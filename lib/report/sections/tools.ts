@@ -56,7 +56,7 @@ export async function renderToolsSection(data: RunData): Promise<Section | null>
     const title = { val: 'Validation split', holdout: 'Held-out requests', suite: "The guide's fixed suite" }[set];
     const chart = await renderChart(buildPerToolChart(base, fine));
     const conf = fine.cases.length ? renderConfusion(buildConfusion(fine.cases, fine.predictions)) : '<p class="note">The cases of this set were not found in the run folder.</p>';
-    parts.push(`<h3>${title} — ${escapeHtml(fine.model)}</h3><div class="charts"><figure>${chart}</figure><div>${conf}</div></div>`);
+    parts.push(`<h3>${title} — ${escapeHtml(fine.model)}</h3><div class="side"><figure>${chart}</figure><div>${conf}</div></div>`);
   }
   if (parts.length === 0) return null;
   return {
