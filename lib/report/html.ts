@@ -59,7 +59,7 @@ header h1 { margin:0 0 6px; font-size:22px; }
 header .meta { color:var(--muted); font-size:13px; }
 nav { padding:8px 32px; background:#fff; border-bottom:1px solid var(--line); font-size:13px; position:sticky; top:0; }
 nav a { margin-right:14px; color:var(--accent); text-decoration:none; }
-main { padding:8px 32px 48px; max-width:1200px; }
+main { padding:8px 32px 48px; max-width:1240px; }
 section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px 20px; margin:18px 0; }
 section h2 { margin:0 0 10px; font-size:17px; }
 section h3 { margin:16px 0 6px; font-size:14px; }
@@ -76,7 +76,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .badge.passed { background:#dafbe1; color:var(--good); } .badge.below_threshold { background:#fff8c5; color:var(--warn); }
 .badge.failed, .badge.cancelled { background:#ffebe9; color:var(--bad); }
 .good { color:var(--good); } .bad { color:var(--bad); } .warn { color:var(--warn); } .muted { color:var(--muted); }
-.confusion td.num { min-width:34px; } .confusion td.diag { background:#dafbe1; } .confusion td.off { background:#ffebe9; }
+.confusion td.num { min-width:34px; } .confusion th { white-space:nowrap; } .confusion td.diag { background:#dafbe1; } .confusion td.off { background:#ffebe9; }
 .path { font-family:ui-monospace,SFMono-Regular,Menlo,monospace; font-size:12px; }
 pre { background:#f6f6f9; border:1px solid var(--line); border-radius:6px; padding:6px 8px; margin:2px 0; white-space:pre-wrap; word-break:break-word; font-size:12px; max-height:12em; overflow:auto; }
 .failure { border-top:1px solid var(--line); padding:8px 0; }

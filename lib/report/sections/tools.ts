@@ -12,7 +12,7 @@ export function buildPerToolChart(baseline: ScoreSet | undefined, finetuned: Sco
     ...Object.entries(finetuned?.report.per_tool ?? {}).map(([tool, b]) => ({ tool: `${tool} (${b.total})`, model: 'fine-tuned', value: b.tool_accuracy })),
   ];
   return {
-    width: 360, height: { step: 11 },
+    width: 300, height: { step: 11 },
     data: { values },
     mark: { type: 'bar' },
     encoding: {

@@ -41,7 +41,7 @@ describe('compare', () => {
   it('flattens specs and lists only the settings that differ', () => {
     expect(flattenSpec({ a: { b: 1, c: [1, 2] }, d: 'x' })).toEqual({ 'a.b': 1, 'a.c': '[1,2]', d: 'x' });
     expect(diffSettings([{ a: 1, b: { c: 2 } }, { a: 1, b: { c: 3 }, e: true }])).toEqual([{ key: 'b.c', values: [2, 3] }, { key: 'e', values: [undefined, true] }]);
-    expect(compareRuns(runs).settings).toEqual([{ key: 'lora.lora_r', values: [16, 64] }, { key: 'training.learning_rate', values: [0.002, 0.001] }]);
+    expect(compareRuns(runs).settings).toEqual([{ key: 'lora.lora_r', values: [32, 64] }, { key: 'training.learning_rate', values: [0.003, 0.001] }]);
   });
 
   it('puts the figures side by side, in the terminal and in the HTML chart', async () => {
@@ -50,7 +50,7 @@ describe('compare', () => {
     expect(toolAcc?.values[1]).toBe('50.0 %');
     const lines = formatCompareTable(cmp);
     expect(lines.some((l) => /^val tool acc\.\s+[\d.]+ %\s+50\.0 %$/.test(l))).toBe(true);
-    expect(lines.some((l) => /^lora\.lora_r\s+16\s+64$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^lora\.lora_r\s+32\s+64$/.test(l))).toBe(true);
     const html = await renderCompareHtml(runs, cmp);
     expect(marksOf(html, /; run: /).filter((l) => l.startsWith('level: '))).toHaveLength(10); // 5 levels x 2 runs
     expect(marksOf(html, /^level: tool acc\.; .*run: other-run$/)).toEqual(['level: tool acc.; cases passing: 50%; run: other-run']);
