@@ -24,6 +24,7 @@ export function formatCompareTable(cmp: Comparison, maxWidth = 28): string[] {
   return lines;
 }
 
+// The command's definition for cli/main.ts.
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'Put runs side by side: settings that differ, figures, charts (terminal + HTML)',

@@ -6,6 +6,7 @@ import { say } from '../io';
 import { resolveRunFolder } from '../run-folder';
 import { openInBrowser } from '../open-file';
 
+// The command's definition for cli/main.ts.
 export const reportCommand: Command = {
   name: 'report',
   summary: "Rebuild a run's report.html (charts, costs, failures) from its folder",

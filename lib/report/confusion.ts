@@ -4,6 +4,7 @@
 import { parseToolUse } from '../tool-call/syntax';
 import type { Case, Prediction } from '../score';
 
+// Labels for what is not a tool: no call expected (a plain answer), no call made, a block that did not parse.
 export const NOTHING_EXPECTED = '(none expected)';
 export const NO_CALL = '(no call)';
 export const UNPARSED = '(unparsed)';

@@ -10,6 +10,7 @@ export interface Prices {
   api_price_per_million_tokens: number;
 }
 
+// The schema's defaults (a test keeps them equal).
 export const DEFAULT_PRICES: Prices = { currency: 'USD', gpu_price_per_hour: 3.0, cpu_price_per_hour: 0.1, api_price_per_million_tokens: 15.0 };
 
 // What the costs are computed from.

@@ -13,6 +13,7 @@ import { renderToolsSection } from './sections/tools';
 import { renderTrainingSection } from './sections/training';
 import { renderVariantsSection } from './sections/variants';
 
+// What `tooltune report` and `compare` need besides the page itself.
 export { loadRunData, readSummary, type ReportSummary, type RunData } from './run-data';
 
 // Renders the page from the run's data; sections without data are left out.

@@ -4,6 +4,7 @@ import { renderChart, type ChartSpec } from '../chart';
 import { escapeHtml, pct, renderTable, type Cell, type Section } from '../html';
 import type { RunData } from '../run-data';
 
+// The five validation levels, in the guide's order, with their short chart labels.
 export const LEVEL_LABELS: [string, string][] = [
   ['tool_detection', 'detection'],
   ['tool_parsing', 'parsing'],
