@@ -85,4 +85,32 @@ describe('optional sections', () => {
     const { rows } = collectVariants({ quantized: [{ variant: 'int8', status: 'kept', tool_accuracy: 0.91 }], benchmark: [{ variant: 'int8', engine: 'ort', tokens_per_second: 40 }] });
     expect(rows).toEqual([expect.objectContaining({ variant: 'int8', engine: 'ort', kept: true, tool_accuracy: 0.91, tokens_per_s: 40 })]);
   });
+
+  it('draws one line per attempt and series, marks each best step and early stop, and shows the remediation path', async () => {
+    const curve = (attempt: number, best: number, early: boolean) => ({
+      attempt, best_step: best, stopped_early: early, optimizer_steps: 40, planned_steps: 50, machine: null,
+      train: Array.from({ length: 40 }, (_, i) => ({ step: i + 1, loss: 3 - i * 0.05 * attempt })),
+      eval: [10, 20, 30, 40].map((step) => ({ step, eval_loss: 2 + Math.abs(step - best) / 40 })),
+    });
+    const data: RunData = {
+      runDir: '/x', spec: null, scores: [], curves: [curve(1, 20, true), curve(2, 30, false)],
+      summary: {
+        status: 'passed', bestAttempt: 2,
+        attempts: [
+          { attempt: 1, branch: 'initial', status: 'below_threshold', overrides: {}, failed_thresholds: ['tool_accuracy'], metrics: { tool_accuracy: 0.5 } },
+          { attempt: 2, branch: 'below_threshold', status: 'passed', overrides: { num_train_epochs: 10 }, metrics: { tool_accuracy: 0.97 } },
+        ],
+      },
+    };
+    const html = await renderHtmlReport(data, MACHINE, new Date(0));
+    expect(sectionIds(html)).toEqual(['training', 'remediation']);
+    const training = sectionOf(html, 'training');
+    expect(marksOf(training, /; series: /)).toHaveLength(4);
+    expect(marksOf(training, /^step: \d+; loss: [\d.]+; attempt: attempt 2$/)).toHaveLength(4);
+    for (const label of ['best step 20', 'early stop at 40', 'best step 30']) expect(training).toContain(`>${label}<`);
+    expect(training.split('>early stop at').length - 1).toBe(1); // only attempt 1 stopped early
+    const remediation = sectionOf(html, 'remediation');
+    expect(remediation).toContain('★ attempt 2: below thresholds → num_train_epochs=10 <b>passed</b>');
+    expect(remediation).toContain('<td>tool_accuracy</td>');
+  });
 });
