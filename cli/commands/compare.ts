@@ -10,7 +10,7 @@ import { openInBrowser } from '../open-file';
 import { resolveRunFolder } from '../run-folder';
 
 // The comparison as aligned terminal columns: figures first, then the settings that differ.
-export function formatCompareTable(cmp: Comparison, maxWidth = 28): string[] {
+export function formatCompareTable(cmp: Comparison, maxWidth = 40): string[] {
   const clip = (s: string) => (s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s);
   const rows: string[][] = [['', ...cmp.runs.map((r) => r.id)], ...cmp.figures.map((f) => [f.label, ...f.values])];
   const settingRows = cmp.settings.map((s) => [s.key, ...s.values.map(formatValue)]);
