@@ -1,7 +1,9 @@
-// Stage "report": the run's summary as JSON and as a Markdown page a person reads.
+// Stage "report": the run's summary as JSON, as a Markdown page for terminals and diffs, and as a
+// self-contained HTML page with charts (lib/report).
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
 import type { RunArtifacts } from '../workflows/export-stages';
+import { writeHtmlReport } from '../lib/report';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
 const METRICS: [keyof ScoreMetrics, string][] = [
@@ -84,11 +86,12 @@ export function renderReport(summary: Record<string, unknown>): string {
   return `${lines.join('\n')}\n`;
 }
 
-// Writes summary.json and report.md into the run folder.
+// Writes summary.json, report.md and report.html into the run folder.
 export async function writeReport(input: ReportInput): Promise<ReportOutput> {
   const summaryPath = resolveInside(input.run_dir, 'summary.json');
   const reportPath = resolveInside(input.run_dir, 'report.md');
   await writeJsonAtomic(summaryPath, input.summary);
   await writeFileAtomic(reportPath, renderReport(input.summary));
-  return { summary_path: summaryPath, report_path: reportPath };
+  const htmlPath = await writeHtmlReport(input.run_dir, input.summary);
+  return { summary_path: summaryPath, report_path: reportPath, html_path: htmlPath };
 }

@@ -14,7 +14,8 @@ export async function scorePredictions(input: ScoreInput): Promise<ScoreOutput> 
   const tools = JSON.parse(await readFile(input.tools_path, 'utf8')) as ToolDefinition[];
   const report = score(cases, predictions, tools);
   const quality = assessQuality(report, input.thresholds);
-  await writeJsonAtomic(outPath, { ...report, quality });
+  // The files scored ride along so the HTML report can show each failing case's request and output.
+  await writeJsonAtomic(outPath, { ...report, quality, cases_path: input.cases_path, predictions_path: input.predictions_path });
   const { failures: _failures, ...metrics } = report;
   return { metrics, passed: quality.passed, failed: quality.failed, tier: quality.tier, report_path: outPath };
 }

@@ -75,6 +75,8 @@ export interface ReportInput {
 export interface ReportOutput {
   summary_path: string;
   report_path: string;
+  /** report.html; absent from reports written before it existed. */
+  html_path?: string;
 }
 
 // One ONNX variant to validate: its folder (inside run_dir) and the accuracy its format may lose.

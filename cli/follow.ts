@@ -1,8 +1,10 @@
 // Follows a running experiment through its progress query: one line per stage as it finishes, and on a
-// terminal a live line for the stage in flight.
+// terminal a live line for the stage in flight (a progress bar while fine-tuning or predicting, fed by the
+// activities' heartbeats); without a terminal, a plain line each quarter of a long stage.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Progress, StageRecord } from '../workflows/run-state';
 import { err } from './io';
+import { MilestoneTracker, readActivityProgress, readFigures, renderProgressLine } from './progress';
 
 // Formats milliseconds as 1.2s or 3m04s.
 export function formatDuration(ms: number): string {
@@ -20,10 +22,11 @@ export function formatStageLine(stage: StageRecord, progress?: Progress): string
   return `${mark} ${stage.name.padEnd(22)} ${formatDuration(stage.durationMs).padStart(7)}${calls}${attempt}${note}`;
 }
 
-// Polls the progress query until the workflow ends, writing stage lines to stderr.
+// Polls the progress query until the workflow ends, writing stage lines (and progress) to stderr.
 export async function followRun(handle: WorkflowHandle, intervalMs = 1000): Promise<void> {
   const live = Boolean(process.stderr.isTTY);
   const printed = new Map<string, string>();
+  const milestones = new MilestoneTracker();
   let liveShown = false;
   const clearLive = () => {
     if (liveShown) process.stderr.write('\r\x1b[2K');
@@ -46,11 +49,17 @@ export async function followRun(handle: WorkflowHandle, intervalMs = 1000): Prom
       process.stderr.write(`${formatStageLine(stage, progress)}\n`);
     }
     const running = progress?.stages.find((s) => s.status === 'running');
+    const label = running ? `${running.name}${running.name === 'finetune' ? ` attempt ${progress?.attempt}` : ''}` : '';
+    const figures = running ? readActivityProgress(description).map((a) => readFigures(a, Date.now())).find((f) => f !== null) : undefined;
     if (live && running) {
       clearLive();
-      const attempt = running.name === 'finetune' ? ` attempt ${progress?.attempt} (${progress?.branch})` : '';
-      process.stderr.write(`${err.cyan('…')} ${running.name}${attempt}  ${err.dim(formatDuration(Date.now() - description.startTime.getTime()) + ' since start')}`);
+      const columns = process.stderr.columns > 0 ? process.stderr.columns : 100; // a pseudo-terminal may report 0
+      const line = figures ? renderProgressLine(label, figures, columns - 2) : `${running.name}${running.name === 'finetune' ? ` attempt ${progress?.attempt} (${progress?.branch})` : ''}  ${err.dim(formatDuration(Date.now() - description.startTime.getTime()) + ' since start')}`;
+      process.stderr.write(`${err.cyan('…')} ${line}`);
       liveShown = true;
+    } else if (running && figures) {
+      const line = milestones.next(`${running.name}:${running.attempts}:${progress?.attempt}`, label, figures);
+      if (line) process.stderr.write(`${line}\n`);
     }
     if (description.status.name !== 'RUNNING') {
       clearLive();

@@ -1,4 +1,6 @@
 // The end of a run as a person reads it, and as the one JSON object `--json` prints.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { describeFailure } from '../lib/error-chain';
 import type { RunSummary } from '../workflows/experiment';
@@ -62,5 +64,7 @@ export function printSummary(link: string, summary: RunSummary | undefined, fail
   if (summary.resumedFrom) say(`resumed:    ${summary.resumedFrom}; reused ${summary.reusedStages?.length ? summary.reusedStages.join(', ') : 'nothing'}`);
   say(`run folder: ${summary.runDir}`);
   if (summary.reportPath) say(`report:     ${summary.reportPath}`);
+  const html = path.join(summary.runDir, 'report.html');
+  if (existsSync(html)) say(`charts:     ${html}  (npx tooltune report ${summary.workflowId} --open)`);
   say(`Web UI:     ${link}`);
 }

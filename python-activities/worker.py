@@ -70,7 +70,11 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     with ThreadPoolExecutor(max_workers=slots + 1, thread_name_prefix="tooltune-activity") as pool:
         worker = Worker(client, task_queue=queue, activities=ACTIVITIES, activity_executor=pool,
-                        max_concurrent_activities=slots, graceful_shutdown_timeout=timedelta(seconds=5))
+                        max_concurrent_activities=slots, graceful_shutdown_timeout=timedelta(seconds=5),
+                        # heartbeats reach the server every 3 s at most (not 80 % of the heartbeat timeout), so
+                        # the CLI's progress bar moves and a crash resumes from a recent checkpoint
+                        max_heartbeat_throttle_interval=timedelta(seconds=3),
+                        default_heartbeat_throttle_interval=timedelta(seconds=3))
         run = asyncio.create_task(worker.run())
         print(f"python worker polling {queue}", flush=True)
         done, _ = await asyncio.wait([run, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)

@@ -1,7 +1,7 @@
 // The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
 // remediation -> merge -> export (fp32 ONNX) -> quantize (int8/int4) -> validate-quantized -> benchmark -> report.
 // Deterministic: all I/O is in activities.
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, FinetuneOutput, PredictOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
@@ -259,11 +259,13 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
   }
 }
 
-// Writes summary.json and report.md; a failing report never hides the run's own outcome.
+// Writes summary.json, report.md and report.html; a failing report never hides the run's own outcome.
 async function writeReportSafely(plan: RunPlan, summary: RunSummary, state: RunState): Promise<void> {
   try {
     const out = await state.stage('report', () => stageActivities(plan, 'report').ts.writeReport({ run_dir: plan.run_dir, summary: { ...summary, status: state.progress.status } as unknown as Record<string, unknown> }));
     summary.reportPath = out.report_path;
+    // The Web UI shows the memo: it names the HTML report (runs started before this change replay without it).
+    if (out.html_path && patched('memo-report-html')) upsertMemo({ report: out.html_path });
   } catch {
     // recorded as a failed stage by state.stage
   }

@@ -3,6 +3,7 @@ import { SEARCH_ATTRIBUTES, WORKFLOW_TYPE } from '../../lib/temporal/names';
 import type { Progress } from '../../workflows/run-state';
 import { expectPositionals, type Command } from '../command';
 import { formatStageLine } from '../follow';
+import { readActivityProgress, readFigures, renderPlainLine } from '../progress';
 import { out, say } from '../io';
 import { runLink, withSession } from '../session';
 import { printSummary, readOutcome, summaryJson } from '../summary';
@@ -27,7 +28,12 @@ export const statusCommand: Command = {
       }
       say(`${out.bold(id)}  ${description.status.name}  started ${description.startTime.toISOString()}`);
       for (const stage of summary?.stages ?? progress?.stages ?? []) say(formatStageLine(stage, progress));
-      if (description.status.name === 'RUNNING') say(`\nnow: ${progress?.stage ?? '?'} (attempt ${progress?.attempt ?? 0}, ${progress?.branch ?? ''})\n${link}`);
+      if (description.status.name === 'RUNNING') {
+        say(`\nnow: ${progress?.stage ?? '?'} (attempt ${progress?.attempt ?? 0}, ${progress?.branch ?? ''})`);
+        const figures = readActivityProgress(description).map((a) => readFigures(a, Date.now())).find((f) => f !== null);
+        if (figures) say(renderPlainLine(progress?.stage ?? '?', figures).trimStart());
+        say(link);
+      }
       else printSummary(link, summary, failure);
       return 0;
     });

@@ -457,6 +457,27 @@ export interface ExperimentSpecInput {
     grammar?: boolean;
   };
   /**
+   * Prices the report turns this run's measured stage times and measured throughput into costs with: the training cost of the run, the cost of a million generated tokens per model variant, and the token count at which fine-tuning pays off against a hosted API. Only the report reads them; they never change what runs.
+   */
+  costs?: {
+    /**
+     * Label printed next to every price and cost; nothing is converted.
+     */
+    currency?: string;
+    /**
+     * Price of one hour of the machine a stage ran on when it ran on a GPU (CUDA). Default 3.00: the A100 hour behind the guide's cost table.
+     */
+    gpu_price_per_hour?: number;
+    /**
+     * Price of one hour of the machine a stage ran on when it ran on the CPU. Default 0.10: the order of a small cloud VM with a few vCPUs.
+     */
+    cpu_price_per_hour?: number;
+    /**
+     * Price of one million generated (output) tokens from the hosted API the fine-tuned model would replace, for the break-even figure. Default 15.00: the guide's Claude API figure.
+     */
+    api_price_per_million_tokens?: number;
+  };
+  /**
    * Named retry policies, added to the built-in ones (none, quick, standard, patient); a stage names one in stages.
    */
   retry_profiles?: {
@@ -1149,6 +1170,27 @@ export interface ExperimentSpec {
      * Also time the smallest variant with schema-constrained decoding, to report the grammar's share of decode time.
      */
     grammar: boolean;
+  };
+  /**
+   * Prices the report turns this run's measured stage times and measured throughput into costs with: the training cost of the run, the cost of a million generated tokens per model variant, and the token count at which fine-tuning pays off against a hosted API. Only the report reads them; they never change what runs.
+   */
+  costs: {
+    /**
+     * Label printed next to every price and cost; nothing is converted.
+     */
+    currency: string;
+    /**
+     * Price of one hour of the machine a stage ran on when it ran on a GPU (CUDA). Default 3.00: the A100 hour behind the guide's cost table.
+     */
+    gpu_price_per_hour: number;
+    /**
+     * Price of one hour of the machine a stage ran on when it ran on the CPU. Default 0.10: the order of a small cloud VM with a few vCPUs.
+     */
+    cpu_price_per_hour: number;
+    /**
+     * Price of one million generated (output) tokens from the hosted API the fine-tuned model would replace, for the break-even figure. Default 15.00: the guide's Claude API figure.
+     */
+    api_price_per_million_tokens: number;
   };
   /**
    * Named retry policies, added to the built-in ones (none, quick, standard, patient); a stage names one in stages.

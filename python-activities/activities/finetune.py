@@ -101,7 +101,8 @@ def run_finetune(inp: FinetuneInput) -> FinetuneOutput:
     peak_reset = memory_peak.reset_peaks()
     device, use_4bit = resolve_device(inp.model)
     log = RunLog(attempt / "training.log")
-    hb: dict[str, Any] = {"step": 0, "epoch": 0.0, "loss": None, "eval_loss": None, "checkpoint": None}
+    hb: dict[str, Any] = {"step": 0, "epoch": 0.0, "loss": None, "eval_loss": None, "checkpoint": None,
+                          "total_steps": None, "resumed_from_step": 0, "train_s": 0.0}
     with Heartbeater(lambda: dict(hb)):
         try:
             return _train(inp, attempt, device, use_4bit, hb, log, t_start, peak_reset)
@@ -157,15 +158,18 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     if resume is not None:
         resumed_from = st.step
         outputs.prune_best(attempt, set(), above=st.step)
-        hb.update(step=st.step, checkpoint=str(resume))
+        hb.update(step=st.step, checkpoint=str(resume), resumed_from_step=st.step)
         log(f"resumed from {resume} at step {st.step} (epoch {st.epoch}, micro-batch {st.micro})")
     else:  # fresh start: leftovers of other settings must never be resumed or returned
         for stale in (ckpt_root, attempt / outputs.BEST):
             shutil.rmtree(stale, ignore_errors=True)
 
+    hb.update(total_steps=total)
+    loop_start = time.perf_counter()
+
     def on_micro(s: LoopState) -> None:
-        """Refresh the heartbeat details after every micro-batch."""
-        hb.update(step=s.step, epoch=round(s.step / per_epoch, 4),
+        """Refresh the heartbeat details after every micro-batch (the CLI's progress bar reads them)."""
+        hb.update(step=s.step, epoch=round(s.step / per_epoch, 4), train_s=round(time.perf_counter() - loop_start, 2),
                   loss=outputs.finite(s.train_curve[-1]["loss"]) if s.train_curve else None,
                   eval_loss=outputs.finite(s.eval_curve[-1]["eval_loss"]) if s.eval_curve else None)
         beat(dict(hb))
@@ -200,6 +204,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     memory = {"peak_rss_bytes": memory_peak.peak_rss_bytes(), "peak_rss_since": "activity start" if peak_reset else "process start",
               "peak_cuda_bytes": memory_peak.peak_cuda_bytes()}
     doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
+    doc["machine"] = outputs.describe_machine(device)
     atomic_write_json(attempt / "metrics.json", doc)
     log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']} early={st.stopped_early} tok/s={tps:.0f}")
     return FinetuneOutput(
@@ -226,7 +231,8 @@ def _shield():
 
 @activity.defn(name="finetune")
 def finetune(inp: FinetuneInput) -> FinetuneOutput:
-    """Activity: train, heartbeat {step, epoch, loss, eval_loss, checkpoint}, resume after a crash."""
+    """Activity: train, heartbeat {step, epoch, loss, eval_loss, checkpoint, total_steps, resumed_from_step,
+    train_s}, resume after a crash."""
     out = run_finetune(inp)
     activity.logger.info("finetune done: %s steps, eval_loss %.4f", out.optimizer_steps, out.eval_loss)
     return out

@@ -109,3 +109,22 @@ def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, w
         "training_completed": True,
         **(memory or {}),
     })
+
+
+def describe_machine(device: str) -> dict[str, Any]:
+    """Where the training ran, so the report can label its timings and costs with the machine."""
+    import os
+    import platform
+    import socket
+
+    import torch
+
+    cpu_model = platform.processor() or ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            cpu_model = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu_model)
+    except OSError:
+        pass
+    gpu = torch.cuda.get_device_name(0) if device.startswith("cuda") and torch.cuda.is_available() else None
+    return {"hostname": socket.gethostname(), "cpu_model": cpu_model or "unknown", "cpu_threads": os.cpu_count() or 0,
+            "torch_threads": torch.get_num_threads(), "device": device, "gpu_name": gpu}

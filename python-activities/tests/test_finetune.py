@@ -54,6 +54,7 @@ def test_outputs_adapter_metrics_merged(tiny_run, reference):
     assert len(m["train_loss_curve"]) == 30 and m["best_step"] == out.best_step
     assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
     assert "eval step=" in Path(out.log_path).read_text()
+    assert m["machine"]["cpu_threads"] > 0 and m["machine"]["device"] == "cpu" and m["machine"]["hostname"]
 
 
 def test_early_stopping_stops(tiny_run):
@@ -92,7 +93,8 @@ def test_cancel_then_resume_matches_uninterrupted(tiny_run, reference):
     with pytest.raises(CancelledError):
         env.run(finetune, _inp(tiny_run, "resume"))
     assert time.monotonic() - cancelled_at[0] < 5
-    assert set(beats[-1]) == {"step", "epoch", "loss", "eval_loss", "checkpoint"}
+    assert set(beats[-1]) == {"step", "epoch", "loss", "eval_loss", "checkpoint", "total_steps", "resumed_from_step", "train_s"}
+    assert beats[-1]["total_steps"] == reference.optimizer_steps and beats[-1]["train_s"] > 0
     ckpt = Path(beats[-1]["checkpoint"])
     assert ckpt.is_dir() and (ckpt / "trainer_state.json").is_file()  # kept after cancellation
     env2 = ActivityEnvironment()

@@ -136,7 +136,7 @@ export class StubActivities {
     },
     writeReport: async (input: ReportInput): Promise<ReportOutput> => {
       this.enter('writeReport', input);
-      return { summary_path: `${input.run_dir}/summary.json`, report_path: `${input.run_dir}/report.md` };
+      return { summary_path: `${input.run_dir}/summary.json`, report_path: `${input.run_dir}/report.md`, html_path: `${input.run_dir}/report.html` };
     },
     validateQuantized: async (input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput> => {
       this.enter('validateQuantized', input);

@@ -436,7 +436,7 @@ describe('progress query and search attributes', () => {
       attrs.get(SEARCH_ATTRIBUTES.spec), attrs.get(SEARCH_ATTRIBUTES.model), attrs.get(SEARCH_ATTRIBUTES.stage),
       attrs.get(SEARCH_ATTRIBUTES.attempt), attrs.get(SEARCH_ATTRIBUTES.branch), attrs.get(SEARCH_ATTRIBUTES.status),
     ]).toEqual(['wf-test', 'tiny-phi3', 'report', 1, 'initial', 'passed']);
-    expect(done.memo).toMatchObject({ spec: 'wf-test', model: 'tiny-phi3', description: 'workflow test spec', stage: 'report', attempt: 1, status: 'passed' });
+    expect(done.memo).toMatchObject({ spec: 'wf-test', model: 'tiny-phi3', description: 'workflow test spec', stage: 'report', attempt: 1, status: 'passed', report: `${summary.runDir}/report.html` });
     const after = await handle.query<Progress>('progress');
     expect(after.status).toBe('passed');
     expect(after.stages.at(-1)).toMatchObject({ name: 'report', status: 'completed' });

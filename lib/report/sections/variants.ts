@@ -1,0 +1,43 @@
+// Section "Exported and quantized variants": size, agreement, accuracy (kept or rejected), latency,
+// tokens/s and speedup per variant and engine, with a tokens/s chart when the benchmark ran.
+import { renderChart, type ChartSpec } from '../chart';
+import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
+import { formatMachine } from '../machine';
+import type { RunData } from '../run-data';
+import { collectVariants, type VariantRow } from '../variants';
+
+// Horizontal bars of decode tokens/s per (engine, variant).
+export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
+  const values = rows.filter((r) => r.tokens_per_s !== null).map((r) => ({ name: r.engine ? `${r.variant} · ${r.engine}` : r.variant, variant: r.variant, tokens_per_s: r.tokens_per_s }));
+  return {
+    width: 420, height: { step: 22 },
+    data: { values },
+    layer: [
+      { mark: { type: 'bar' }, encoding: { y: { field: 'name', type: 'nominal', title: null, sort: '-x' }, x: { field: 'tokens_per_s', type: 'quantitative', title: 'generated tokens / s' }, color: { field: 'variant', type: 'nominal', legend: null } } },
+      { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y: { field: 'name', type: 'nominal', sort: '-x' }, x: { field: 'tokens_per_s', type: 'quantitative' }, text: { field: 'tokens_per_s', type: 'quantitative', format: '.1f' } } },
+    ],
+  } as ChartSpec;
+}
+
+// Renders the section; null when the run exported no variant and benchmarked nothing.
+export async function renderVariantsSection(data: RunData): Promise<Section | null> {
+  const { rows, machine } = collectVariants(data.summary);
+  if (rows.length === 0) return null;
+  const fmt = (n: number | null, digits: number, unit = '') => (n === null ? null : `${n.toFixed(digits)}${unit}`);
+  const table = renderTable(
+    ['Variant', 'Engine', 'Size', 'vs fp32', 'Exporter', 'Agreement', 'Tool acc.', 'Param acc.', 'Verdict', 'Latency p50', 'p95', 'Tokens/s', 'Speedup'],
+    rows.map((r) => [
+      r.variant, r.engine, bytes(r.bytes), r.ratio_to_fp32 === null ? null : `${(r.ratio_to_fp32 * 100).toFixed(1)} %`, r.exporter, r.agreement,
+      r.tool_accuracy === null ? null : pct(r.tool_accuracy), r.param_accuracy === null ? null : pct(r.param_accuracy),
+      r.kept === null ? null : r.kept ? { text: 'kept', cls: 'good' } : { text: `rejected${r.reason ? `: ${r.reason}` : ''}`, cls: 'bad' },
+      fmt(r.latency_p50_ms, 0, ' ms'), fmt(r.latency_p95_ms, 0, ' ms'), fmt(r.tokens_per_s, 1), fmt(r.speedup, 2, '×'),
+    ]),
+    { numeric: [2, 3, 6, 7, 9, 10, 11, 12] },
+  );
+  const benchmarked = rows.some((r) => r.tokens_per_s !== null);
+  const chart = benchmarked ? `<div class="charts"><figure>${await renderChart(buildThroughputChart(rows))}<figcaption>measured on ${escapeHtml(formatMachine(machine))}</figcaption></figure></div>` : '';
+  return {
+    id: 'variants', title: 'Exported and quantized variants',
+    html: `<p class="note">Speedup is against PyTorch fp32 generate on the same prompts. ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${table}\n${chart}`,
+  };
+}

@@ -1,0 +1,113 @@
+// The exported and quantized model variants as one row each, gathered from the summary sections the export,
+// validate-quantized and benchmark stages write (artifacts.onnx, validation, benchmark); each is optional.
+import type { MachineInfo, ReportSummary } from './run-data';
+
+// One variant (or one engine running it) with whatever was measured about it.
+export interface VariantRow {
+  variant: string;
+  engine: string | null;
+  bytes: number | null;
+  ratio_to_fp32: number | null;
+  exporter: string | null;
+  agreement: string | null;
+  tool_accuracy: number | null;
+  param_accuracy: number | null;
+  kept: boolean | null;
+  reason: string | null;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  tokens_per_s: number | null;
+  speedup: number | null;
+  device: string | null;
+}
+
+// The benchmark's rows with the machine it ran on.
+export interface VariantTable {
+  rows: VariantRow[];
+  machine: MachineInfo | null;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// The first finite number among the keys (dotted paths allowed).
+function pickNumber(o: Obj | undefined, keys: string[]): number | null {
+  for (const key of keys) {
+    let v: unknown = o;
+    for (const part of key.split('.')) v = isObj(v) ? v[part] : undefined;
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+// The first string among the keys.
+function pickString(o: Obj | undefined, keys: string[]): string | null {
+  for (const key of keys) if (o && typeof o[key] === 'string') return o[key] as string;
+  return null;
+}
+
+// Agreement figures of an export check: fp32's greedy match and logit difference, a quantized variant's top-1 agreement.
+function describeAgreement(o: Obj): string | null {
+  const parts: string[] = [];
+  if (typeof o.tokens_equal === 'boolean') parts.push(`greedy tokens ${o.tokens_equal ? 'equal' : 'differ'}`);
+  if (typeof o.max_logit_diff === 'number') parts.push(`max logit diff ${Number(o.max_logit_diff.toPrecision(3))}`);
+  if (typeof o.top1_agreement === 'number') parts.push(`top-1 agreement ${o.top1_agreement.toFixed(3)}`);
+  return parts.length ? parts.join(', ') : null;
+}
+
+// An empty row for a variant.
+function blank(variant: string, engine: string | null): VariantRow {
+  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
+}
+
+// Gathers the variant rows: one per exported variant (summary.artifacts.onnx) with its validation
+// (summary.validation.variants), plus one per engine and variant the benchmark timed (summary.benchmark.tables).
+export function collectVariants(summary: ReportSummary): VariantTable {
+  const byVariant = new Map<string, VariantRow>();
+  const row = (variant: string) => {
+    let r = byVariant.get(variant);
+    if (!r) byVariant.set(variant, (r = blank(variant, null)));
+    return r;
+  };
+  const artifacts = isObj(summary.artifacts) ? summary.artifacts : {};
+  const onnx = isObj(artifacts.onnx) ? artifacts.onnx : {};
+  for (const [variant, o] of Object.entries(onnx)) {
+    if (!isObj(o)) continue;
+    const r = row(variant);
+    r.bytes = pickNumber(o, ['bytes']);
+    r.ratio_to_fp32 = pickNumber(o, ['ratio_to_fp32']);
+    r.exporter = pickString(o, ['exporter']);
+    r.agreement = describeAgreement(o);
+  }
+  const validation = isObj(summary.validation) && Array.isArray(summary.validation.variants) ? summary.validation.variants.filter(isObj) : [];
+  for (const o of validation) {
+    const r = row(String(o.format));
+    const val = isObj(o.metrics) && isObj(o.metrics.val) ? o.metrics.val : undefined;
+    r.tool_accuracy = pickNumber(val, ['tool_accuracy']);
+    r.param_accuracy = pickNumber(val, ['param_accuracy']);
+    r.kept = typeof o.kept === 'boolean' ? o.kept : null;
+    r.reason = Array.isArray(o.reasons) && o.reasons.length ? o.reasons.join('; ') : null;
+    r.bytes ??= pickNumber(o, ['bytes_on_disk']);
+  }
+  const rows: VariantRow[] = [...byVariant.values()];
+  const tables = isObj(summary.benchmark) && Array.isArray(summary.benchmark.tables) ? summary.benchmark.tables.filter(isObj) : [];
+  // Figures from two hosts are never compared: the first table (the one with PyTorch) is the report's.
+  const table = tables[0];
+  for (const o of table && Array.isArray(table.rows) ? table.rows.filter(isObj) : []) {
+    const variant = String(o.variant);
+    const base = byVariant.get(variant);
+    const r: VariantRow = { ...(base ?? blank(variant, null)), engine: pickString(o, ['engine']) };
+    r.latency_p50_ms = pickNumber(o, ['latency_ms_p50']);
+    r.latency_p95_ms = pickNumber(o, ['latency_ms_p95']);
+    r.tokens_per_s = pickNumber(o, ['decode_tokens_per_s']);
+    r.speedup = pickNumber(o, ['decode_speedup']);
+    r.bytes = pickNumber(o, ['bytes_on_disk']) ?? r.bytes;
+    r.device = 'cpu';
+    const at = base ? rows.indexOf(base) : -1;
+    if (at >= 0) rows.splice(at, 1, r); // the first engine row of a variant takes the variant's own row
+    else rows.push(r);
+  }
+  const host = table && isObj(table.host) ? table.host : null;
+  const machine: MachineInfo | null = host ? { hostname: String(host.hostname), cpu_model: String(host.cpu_model), cpu_threads: Number(host.threads), device: 'cpu' } : null;
+  return { rows, machine };
+}
