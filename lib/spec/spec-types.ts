@@ -310,7 +310,7 @@ export interface ExperimentSpecInput {
    */
   quantization?: {
     /**
-     * Merge, export to ONNX and quantize after fine-tuning, then validate every variant in the TypeScript engine (validate-quantized).
+     * Merge, export to ONNX and quantize after fine-tuning, then validate the variants in the TypeScript engine (validate-quantized: every listed format; fp32 only when listed, since the reference export is already checked token for token against PyTorch).
      */
     enabled?: boolean;
     /**
@@ -1025,7 +1025,7 @@ export interface ExperimentSpec {
    */
   quantization: {
     /**
-     * Merge, export to ONNX and quantize after fine-tuning, then validate every variant in the TypeScript engine (validate-quantized).
+     * Merge, export to ONNX and quantize after fine-tuning, then validate the variants in the TypeScript engine (validate-quantized: every listed format; fp32 only when listed, since the reference export is already checked token for token against PyTorch).
      */
     enabled: boolean;
     /**

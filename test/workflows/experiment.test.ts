@@ -159,7 +159,7 @@ describe('passes at once', () => {
     for (const name of ['validate-quantized', 'benchmark:python', 'benchmark:engine']) expect(stage(summary, name)?.status).toBe('completed');
     expect(stubs.callsOf(id, 'predict')).toHaveLength(1);
     const [validation] = stubs.inputsOf<ValidateQuantizedInput>(id, 'validateQuantized');
-    expect(validation?.variants.map((v) => [v.format, v.max_accuracy_drop])).toEqual([['fp32', 0.01], ['int8', 0.03]]);
+    expect(validation?.variants.map((v) => [v.format, v.max_accuracy_drop])).toEqual([['int8', 0.03]]);
     expect(validation?.case_sets.map((c) => [c.label, c.judge])).toEqual(summary.metrics.finetuned_suite ? [['val', true], ['suite', false]] : [['val', true]]);
     expect(validation?.constrained).toBe(true);
     const [bench] = stubs.inputsOf<BenchmarkInput>(id, 'benchmark_python');
