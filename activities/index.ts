@@ -2,4 +2,5 @@
 export { prepareRun } from './spec';
 export { generateDataset } from './dataset';
 export { scorePredictions } from './score';
+export { prepareHoldout } from './holdout';
 export { writeReport } from './report';

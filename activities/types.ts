@@ -27,6 +27,8 @@ export interface RunPlan {
   tool_files: string[];
   example_files: string[];
   gguf_file: string | null;
+  /** evaluation.holdout_cases resolved to a file; null (or absent, in runs started before it existed) when off. */
+  holdout_file?: string | null;
 }
 
 // Input of generateDataset.
@@ -64,6 +66,20 @@ export interface ScoreOutput {
   report_path: string;
 }
 
+// Input of prepareHoldout: the held-out file and the run's tools and prompt setting.
+export interface HoldoutInput {
+  run_dir: string;
+  holdout_path: string;
+  tools_path: string;
+  prompt_tools: ExperimentSpec['dataset']['prompt_tools'];
+}
+
+// Where the rendered held-out cases went.
+export interface HoldoutOutput {
+  cases_path: string;
+  count: number;
+}
+
 // Input of writeReport.
 export interface ReportInput {
   run_dir: string;
@@ -81,6 +97,7 @@ export interface TsActivities {
   prepareRun(input: PrepareRunInput): Promise<RunPlan>;
   generateDataset(input: DatasetInput): Promise<DatasetOutput>;
   scorePredictions(input: ScoreInput): Promise<ScoreOutput>;
+  prepareHoldout(input: HoldoutInput): Promise<HoldoutOutput>;
   writeReport(input: ReportInput): Promise<ReportOutput>;
 }
 

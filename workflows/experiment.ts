@@ -1,6 +1,6 @@
 // The tooltune experiment workflow: spec -> dataset -> preflight -> baseline -> fine-tune attempts with
 // remediation -> (export, quantize, benchmark: not built yet) -> report. Deterministic: all I/O is in activities.
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PyActivities, ScoreMetrics, SpecSourceInput, TsActivities, RunPlan, DatasetOutput, PreflightOutput } from '../activities/types';
 import { resolveStagePolicy, PERMANENT_ERROR_TYPES, type PolicyStage } from '../lib/spec/profiles';
 import { GPU_TASK_QUEUE, TASK_QUEUE } from '../lib/temporal/names';
@@ -139,9 +139,16 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
     return score.metrics;
   };
 
+  // Held-out requests (evaluation.holdout_cases), rendered with the run's prompt; runs started before this
+  // existed carry no holdout_file and issue no new command.
+  const holdoutPath = plan.holdout_file && patched('holdout-eval')
+    ? (await state.stage('holdout', () => stageActivities(plan, 'score').ts.prepareHoldout({ run_dir: plan.run_dir, holdout_path: plan.holdout_file as string, tools_path: dataset.tools_path, prompt_tools: spec.dataset.prompt_tools }))).cases_path
+    : null;
+
   if (spec.evaluation.run_baseline) {
     summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
     if (spec.evaluation.score_suite) summary.metrics.baseline_suite = await evaluate('baseline-suite', null, dataset.suite_cases_path, plan.run_dir);
+    if (holdoutPath) summary.metrics.baseline_holdout = await evaluate('baseline-holdout', null, holdoutPath, plan.run_dir);
   } else {
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }
@@ -198,6 +205,9 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   const bestAdapter = best?.finetune?.adapter_dir;
   if (spec.evaluation.score_suite && best && typeof bestAdapter === 'string') {
     summary.metrics.finetuned_suite = await evaluate(`attempt-${best.attempt}-suite`, bestAdapter, dataset.suite_cases_path, best.dir);
+  }
+  if (holdoutPath && best && typeof bestAdapter === 'string') {
+    summary.metrics.finetuned_holdout = await evaluate(`attempt-${best.attempt}-holdout`, bestAdapter, holdoutPath, best.dir);
   }
   const passed = best?.status === 'passed';
   summary.status = passed ? 'passed' : 'below_threshold';

