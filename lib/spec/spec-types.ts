@@ -130,6 +130,10 @@ export interface ExperimentSpecInput {
      */
     prompt_tools?: "none" | "names" | "signatures";
     /**
+     * Fail the dataset stage (DatasetError, before any training) when a parameter of a tool never appears in the training split: the model cannot learn an argument it never sees. stats.json lists coverage per tool, per parameter and per enum value either way.
+     */
+    require_coverage?: boolean;
+    /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */
     train_cases_sample?: number;
@@ -651,6 +655,10 @@ export interface ExperimentSpec {
      * Which tools the prompt lists before the request, so that a model (the baseline especially) knows what it may call: none; names (one short line); signatures (each tool's parameters, '?' marking optional ones: several hundred characters). Text format and evaluation prompts.
      */
     prompt_tools: "none" | "names" | "signatures";
+    /**
+     * Fail the dataset stage (DatasetError, before any training) when a parameter of a tool never appears in the training split: the model cannot learn an argument it never sees. stats.json lists coverage per tool, per parameter and per enum value either way.
+     */
+    require_coverage: boolean;
     /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */
