@@ -3,4 +3,5 @@ export { prepareRun } from './spec';
 export { generateDataset } from './dataset';
 export { scorePredictions } from './score';
 export { prepareHoldout } from './holdout';
+export { growDataset } from './grow-dataset';
 export { writeReport } from './report';

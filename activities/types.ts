@@ -80,6 +80,19 @@ export interface HoldoutOutput {
   count: number;
 }
 
+// Input of growDataset: the run's dataset inputs, the larger size, and the validation records to keep out.
+export interface GrowDatasetInput extends DatasetInput {
+  target_size: number;
+  val_path: string;
+}
+
+// The grown training set (lib/dataset/grow-train-set).
+export interface GrowDatasetOutput {
+  train_path: string;
+  train: number;
+  left_out: number;
+}
+
 // Input of writeReport.
 export interface ReportInput {
   run_dir: string;
@@ -98,6 +111,7 @@ export interface TsActivities {
   generateDataset(input: DatasetInput): Promise<DatasetOutput>;
   scorePredictions(input: ScoreInput): Promise<ScoreOutput>;
   prepareHoldout(input: HoldoutInput): Promise<HoldoutOutput>;
+  growDataset(input: GrowDatasetInput): Promise<GrowDatasetOutput>;
   writeReport(input: ReportInput): Promise<ReportOutput>;
 }
 

@@ -153,7 +153,8 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }
 
-  const base: AttemptSettings = { training: spec.training, lora: spec.lora };
+  const base: AttemptSettings = { training: spec.training, lora: spec.lora, dataset: { target_size: spec.dataset.target_size } };
+  const grownTrain = new Map<number, string>(); // target_size -> train.jsonl of a "more data" remedy
   let settings = base;
   let branch: Branch = 'initial';
   let cursor: RemedyCursor = { below_threshold: 0, overfitting: 0 };
@@ -163,12 +164,13 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
   for (let n = 1; ; n++) {
     const attemptDir = `${plan.run_dir}/attempt-${n}`;
     const record = state.beginAttempt({ attempt: n, dir: attemptDir, branch, overrides: describeOverrides(base, settings), status: 'running' });
+    const trainPath = await trainPathFor(plan, state, dataset, settings, grownTrain);
     let result;
     try {
       result = await state.stage('finetune', () =>
         stageActivities(plan, 'finetune').py.finetune({
           run_dir: plan.run_dir, attempt_dir: attemptDir, model_path: preflight.model_path, model, lora: settings.lora,
-          training: { ...settings.training, seed: spec.seed }, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
+          training: { ...settings.training, seed: spec.seed }, train_path: trainPath, val_path: dataset.val_path, record_format: spec.dataset.format,
         }),
       );
     } catch (err) {
@@ -196,7 +198,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
       summary.reason = next.reason;
       break;
     }
-    settings = applyStep(settings, next.step);
+    settings = applyStep(settings, next.step, spec.remediation.max_target_size);
     cursor = next.cursor;
     branch = next.branch;
   }
@@ -219,6 +221,20 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary):
     else if (name === 'benchmark' ? spec.benchmark.enabled : spec.quantization.enabled) state.markStage(name, 'unavailable', 'stage not implemented in this version of tooltune');
     else state.markStage(name, 'skipped', 'not enabled in the spec');
   }
+}
+
+// The training set an attempt uses: the dataset's, or (after a data_factor remedy) a larger one, grown once
+// per size; runs whose remedies never grow the data issue no new command.
+async function trainPathFor(plan: RunPlan, state: RunState, dataset: DatasetOutput, settings: AttemptSettings, grown: Map<number, string>): Promise<string> {
+  const target = settings.dataset?.target_size ?? plan.spec.dataset.target_size;
+  if (target === plan.spec.dataset.target_size || !patched('remediation-more-data')) return dataset.train_path;
+  const known = grown.get(target);
+  if (known !== undefined) return known;
+  const out = await state.stage('grow-dataset', () =>
+    stageActivities(plan, 'dataset').ts.growDataset({ run_dir: plan.run_dir, spec: plan.spec, tool_files: plan.tool_files, example_files: plan.example_files, target_size: target, val_path: dataset.val_path }),
+  );
+  grown.set(target, out.train_path);
+  return out.train_path;
 }
 
 // Writes summary.json and report.md; a failing report never hides the run's own outcome.

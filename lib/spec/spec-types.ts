@@ -313,6 +313,10 @@ export interface ExperimentSpecInput {
       min_batch_size?: number;
     };
     /**
+     * Cap on the dataset size a data_factor step may grow to (examples before the split).
+     */
+    max_target_size?: number;
+    /**
      * Still below thresholds after the last attempt: stop (skip export and quantization, status below_threshold) or continue with the best attempt.
      */
     on_exhausted?: "stop" | "continue";
@@ -410,6 +414,10 @@ export interface RemediationStep {
    * New LoRA dropout.
    */
   lora_dropout?: number;
+  /**
+   * More data: multiply the training set's target_size by this factor (more augmented variants of the same base examples and user records, never of a validation example; the validation cases stay the same), at most remediation.max_target_size.
+   */
+  data_factor?: number;
 }
 /**
  * A Temporal retry policy.
@@ -838,6 +846,10 @@ export interface ExperimentSpec {
        */
       min_batch_size: number;
     };
+    /**
+     * Cap on the dataset size a data_factor step may grow to (examples before the split).
+     */
+    max_target_size: number;
     /**
      * Still below thresholds after the last attempt: stop (skip export and quantization, status below_threshold) or continue with the best attempt.
      */

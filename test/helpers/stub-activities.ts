@@ -3,7 +3,7 @@
 // the scenario up from the calling workflow, record every call, and answer in the shapes of activities/types.ts.
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
-  DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, HoldoutInput, HoldoutOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
+  DatasetInput, DatasetOutput, FinetuneInput, FinetuneOutput, GrowDatasetInput, GrowDatasetOutput, HoldoutInput, HoldoutOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
   PrepareRunInput, PyActivities, ReportInput, ReportOutput, RunPlan, ScoreInput, ScoreMetrics, ScoreOutput, TsActivities,
 } from '../../activities/types';
 import { parseAndValidate } from '../../lib/spec/load-spec';
@@ -124,6 +124,10 @@ export class StubActivities {
     prepareHoldout: async (input: HoldoutInput): Promise<HoldoutOutput> => {
       this.enter('prepareHoldout', input);
       return { cases_path: `${input.run_dir}/holdout/holdout_cases.jsonl`, count: 68 };
+    },
+    growDataset: async (input: GrowDatasetInput): Promise<GrowDatasetOutput> => {
+      this.enter('growDataset', input);
+      return { train_path: `${input.run_dir}/dataset-${input.target_size}/train.jsonl`, train: input.target_size, left_out: 0 };
     },
     writeReport: async (input: ReportInput): Promise<ReportOutput> => {
       this.enter('writeReport', input);
