@@ -67,6 +67,10 @@ function candidatesFor(base: BaseExample, seed: number): Candidate[] {
       out.push({ query: casualize(query, values, rng), reply: swapped.reply, calls: swapped.calls });
     }
   }
+  // A request no tool fits has no slots and no frames: its variants are casual retypings of it.
+  if (base.calls.length === 0) {
+    for (let i = 0; i < MAX_PHRASINGS; i++) out.push({ query: casualize(base.query, [], rng), reply: base.reply, calls: [] });
+  }
   return shuffle(out, rng);
 }
 

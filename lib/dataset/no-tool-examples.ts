@@ -18,4 +18,12 @@ export const NO_TOOL_EXAMPLES: readonly BaseExample[] = [
   plain('none-10', 'how are you today?', "I'm fine, thanks. What can I do for you?"),
   plain('none-11', 'Is Python compiled or interpreted?', 'CPython compiles source to bytecode and interprets the bytecode.'),
   plain('none-12', 'tell me a short joke', 'There are 10 kinds of people: those who read binary and those who do not.'),
+  plain('none-13', 'good morning', 'Good morning! What are we working on?'),
+  plain('none-14', 'what is the difference between let and const in JavaScript?', 'let can be reassigned, const cannot; both are block-scoped.'),
+  plain('none-15', 'cheers, that fixed it', 'Great, glad it works now.'),
+  plain('none-16', 'who wrote the book Dune?', 'Frank Herbert wrote Dune.'),
+  plain('none-17', 'give me a name idea for a cat', 'How about Pixel?'),
+  plain('none-18', 'what does CORS stand for', 'Cross-Origin Resource Sharing.'),
+  plain('none-19', 'should I use SQL or NoSQL for a small blog?', 'A small SQL database such as SQLite or Postgres is a simple, solid choice.'),
+  plain('none-20', 'ok bye', 'Bye! Come back any time.'),
 ];

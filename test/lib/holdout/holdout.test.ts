@@ -36,7 +36,7 @@ describe('built-in held-out requests', () => {
     expect(called).toEqual(new Set(tools.map((t) => t.name)));
     expect(cases.filter((c) => c.expected.length === 0).length).toBeGreaterThanOrEqual(5);
     expect(cases.filter((c) => c.expected.length > 1).length).toBeGreaterThanOrEqual(3);
-    const datasetSources = readdirSync(join(__dirname, '../../../lib/dataset')).map((f) => readFileSync(join(__dirname, '../../../lib/dataset', f), 'utf8'));
+    const datasetSources = readdirSync(join(__dirname, '../../../lib/dataset')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(__dirname, '../../../lib/dataset', f), 'utf8'));
     expect(datasetSources.some((text) => /holdout/i.test(text))).toBe(false);
   });
 
