@@ -2,6 +2,8 @@
 export { prepareRun } from './spec';
 export { generateDataset } from './dataset';
 export { scorePredictions } from './score';
+export { prepareHoldout } from './holdout';
+export { growDataset } from './grow-dataset';
 export { writeReport } from './report';
 export { validateQuantized } from './validate-quantized';
 export { benchmarkEngine } from './benchmark';

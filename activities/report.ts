@@ -45,7 +45,10 @@ export function renderArtifacts(artifacts: RunArtifacts | undefined): string[] {
 export function renderReport(summary: Record<string, unknown>): string {
   const s = summary as {
     spec?: string; model?: string; status?: string; reason?: string; workflowId?: string; runDir?: string;
-    metrics?: { baseline?: ScoreMetrics; finetuned?: ScoreMetrics; baseline_suite?: ScoreMetrics; finetuned_suite?: ScoreMetrics };
+    metrics?: {
+      baseline?: ScoreMetrics; finetuned?: ScoreMetrics; baseline_suite?: ScoreMetrics; finetuned_suite?: ScoreMetrics;
+      baseline_holdout?: ScoreMetrics; finetuned_holdout?: ScoreMetrics;
+    };
     thresholds?: Record<string, number>;
     attempts?: { attempt: number; branch: string; status: string; overrides: Record<string, number>; metrics?: ScoreMetrics; train_metrics?: ScoreMetrics }[];
     stages?: { name: string; status: string; attempts: number; durationMs: number; detail?: string }[];
@@ -73,6 +76,12 @@ export function renderReport(summary: Record<string, unknown>): string {
     lines.push('', "## The guide's fixed suite (20 cases)", '', '| Metric | Baseline | Fine-tuned (best attempt) |', '| --- | --- | --- |');
     for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_suite?.[key])} | ${pct(s.metrics.finetuned_suite?.[key])} |`);
   }
+  if (s.metrics?.baseline_holdout || s.metrics?.finetuned_holdout) {
+    const n = s.metrics.finetuned_holdout?.total ?? s.metrics.baseline_holdout?.total ?? 0;
+    lines.push('', `## Held-out requests (${n} cases no dataset stage reads)`, '', '| Metric | Baseline | Fine-tuned (best attempt) |', '| --- | --- | --- |');
+    for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_holdout?.[key])} | ${pct(s.metrics.finetuned_holdout?.[key])} |`);
+  }
+  lines.push(...renderDetection(s.metrics ?? {}));
   lines.push('', '## Attempts', '', '| # | Branch | Changes | Status | Tool acc. (val) | Tool acc. (train sample) |', '| --- | --- | --- | --- | --- | --- |');
   for (const a of s.attempts ?? []) {
     const changes = Object.entries(a.overrides).map(([k, v]) => `${k}=${v}`).join(', ') || '—';
@@ -84,6 +93,20 @@ export function renderReport(summary: Record<string, unknown>): string {
     lines.push(`| ${st.name} | ${st.status} | ${st.attempts} | ${(st.durationMs / 1000).toFixed(1)} s | ${(st.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)} |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+// Detection split into recall, precision and false calls, per case set that has no-tool cases or any calls.
+function renderDetection(metrics: Record<string, ScoreMetrics | undefined>): string[] {
+  const sets: [string, string][] = [['baseline', 'Val, baseline'], ['finetuned', 'Val, fine-tuned'], ['baseline_suite', 'Suite, baseline'],
+    ['finetuned_suite', 'Suite, fine-tuned'], ['baseline_holdout', 'Held-out, baseline'], ['finetuned_holdout', 'Held-out, fine-tuned']];
+  const rows = sets.flatMap(([key, label]) => {
+    const d = metrics[key]?.detection;
+    if (!d) return [];
+    return [`| ${label} | ${pct(d.recall)} | ${pct(d.precision)} | ${d.false_calls} / ${d.no_tool_cases} | ${pct(d.false_call_rate)} |`];
+  });
+  if (rows.length === 0) return [];
+  return ['', '## Detection: recall, precision, false calls', '', 'Recall: tool cases whose output calls a tool. Precision: outputs with a call that were meant to call. False calls: no-tool cases (no tool fits) that call one anyway.', '',
+    '| Case set | Recall | Precision | False calls | False-call rate |', '| --- | --- | --- | --- | --- |', ...rows];
 }
 
 // Writes summary.json, report.md and report.html into the run folder.

@@ -43,5 +43,6 @@ export async function prepareRun(input: PrepareRunInput): Promise<RunPlan> {
     tool_files: loaded.toolFiles,
     example_files: loaded.exampleFiles,
     gguf_file: loaded.ggufFile,
+    holdout_file: loaded.holdoutFile,
   };
 }

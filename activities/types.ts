@@ -28,6 +28,8 @@ export interface RunPlan {
   tool_files: string[];
   example_files: string[];
   gguf_file: string | null;
+  /** evaluation.holdout_cases resolved to a file; null (or absent, in runs started before it existed) when off. */
+  holdout_file?: string | null;
 }
 
 // Input of generateDataset.
@@ -63,6 +65,33 @@ export interface ScoreOutput {
   failed: string[];
   tier: string;
   report_path: string;
+}
+
+// Input of prepareHoldout: the held-out file and the run's tools and prompt setting.
+export interface HoldoutInput {
+  run_dir: string;
+  holdout_path: string;
+  tools_path: string;
+  prompt_tools: ExperimentSpec['dataset']['prompt_tools'];
+}
+
+// Where the rendered held-out cases went.
+export interface HoldoutOutput {
+  cases_path: string;
+  count: number;
+}
+
+// Input of growDataset: the run's dataset inputs, the larger size, and the validation records to keep out.
+export interface GrowDatasetInput extends DatasetInput {
+  target_size: number;
+  val_path: string;
+}
+
+// The grown training set (lib/dataset/grow-train-set).
+export interface GrowDatasetOutput {
+  train_path: string;
+  train: number;
+  left_out: number;
 }
 
 // Input of writeReport.
@@ -178,6 +207,8 @@ export interface TsActivities {
   prepareRun(input: PrepareRunInput): Promise<RunPlan>;
   generateDataset(input: DatasetInput): Promise<DatasetOutput>;
   scorePredictions(input: ScoreInput): Promise<ScoreOutput>;
+  prepareHoldout(input: HoldoutInput): Promise<HoldoutOutput>;
+  growDataset(input: GrowDatasetInput): Promise<GrowDatasetOutput>;
   writeReport(input: ReportInput): Promise<ReportOutput>;
   validateQuantized(input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput>;
   benchmarkEngine(input: BenchmarkEngineInput): Promise<BenchmarkEngineOutput>;

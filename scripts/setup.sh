@@ -27,7 +27,8 @@ fi
 # --- Python virtual environment -----------------------------------------------------------------
 venv=python-activities/.venv
 req=python-activities/requirements.txt
-req_sum=$(sha256sum "$req" | cut -d' ' -f1)
+req_nodeps=python-activities/requirements-nodeps.txt
+req_sum=$(cat "$req" "$req_nodeps" | sha256sum | cut -d' ' -f1)
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$req_sum" ]; then
   py=${PYTHON:-python3}
   if ! "$py" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)'; then
@@ -38,6 +39,7 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/n
   "$py" -m venv "$venv"
   "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip >/dev/null 2>&1 || true
   "$venv/bin/python" -m pip install --disable-pip-version-check --quiet -r "$req"
+  "$venv/bin/python" -m pip install --disable-pip-version-check --quiet --no-deps -r "$req_nodeps"
   echo "$req_sum" > "$venv/.requirements.sha256"
 fi
 

@@ -164,14 +164,22 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     return score.metrics;
   };
 
+  // Held-out requests (evaluation.holdout_cases), rendered with the run's prompt; runs started before this
+  // existed carry no holdout_file and issue no new command.
+  const holdoutPath = plan.holdout_file && patched('holdout-eval')
+    ? (await state.stage('holdout', () => stageActivities(plan, 'score').ts.prepareHoldout({ run_dir: plan.run_dir, holdout_path: plan.holdout_file as string, tools_path: dataset.tools_path, prompt_tools: spec.dataset.prompt_tools }))).cases_path
+    : null;
+
   if (spec.evaluation.run_baseline) {
     summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
     if (spec.evaluation.score_suite) summary.metrics.baseline_suite = await evaluate('baseline-suite', null, dataset.suite_cases_path, plan.run_dir);
+    if (holdoutPath) summary.metrics.baseline_holdout = await evaluate('baseline-holdout', null, holdoutPath, plan.run_dir);
   } else {
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }
 
-  const base: AttemptSettings = { training: spec.training, lora: spec.lora };
+  const base: AttemptSettings = { training: spec.training, lora: spec.lora, dataset: { target_size: spec.dataset.target_size } };
+  const grownTrain = new Map<number, string>(); // target_size -> train.jsonl of a "more data" remedy
   let settings = base;
   let branch: Branch = 'initial';
   let cursor: RemedyCursor = { below_threshold: 0, overfitting: 0 };
@@ -182,16 +190,17 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
   for (let n = 1; ; n++) {
     const attemptDir = `${plan.run_dir}/attempt-${n}`;
     const record = state.beginAttempt({ attempt: n, dir: attemptDir, branch, overrides: describeOverrides(base, settings), status: 'running' });
+    const trainPath = await trainPathFor(plan, state, dataset, settings, grownTrain);
     let result: FinetuneOutput;
     let adapterKey: string | null;
     try {
       const attemptTraining = { ...settings.training, seed: spec.seed };
       ({ output: result, key: adapterKey } = await cache.run<FinetuneOutput>({
         slot: 'finetune', stage: 'finetune', group: 'finetune',
-        parts: { attempt: n, training: attemptTraining, lora: settings.lora, baseModel, format: spec.dataset.format },
+        parts: { attempt: n, training: attemptTraining, lora: settings.lora, baseModel, format: spec.dataset.format, train: trainPath.split('/').slice(-2).join('/') },
         run: () => stageActivities(plan, 'finetune').py.finetune({
           run_dir: plan.run_dir, attempt_dir: attemptDir, model_path: preflight.model_path, model, lora: settings.lora,
-          training: attemptTraining, train_path: dataset.train_path, val_path: dataset.val_path, record_format: spec.dataset.format,
+          training: attemptTraining, train_path: trainPath, val_path: dataset.val_path, record_format: spec.dataset.format,
         }),
       }));
     } catch (err) {
@@ -220,7 +229,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
       summary.reason = next.reason;
       break;
     }
-    settings = applyStep(settings, next.step);
+    settings = applyStep(settings, next.step, spec.remediation.max_target_size);
     cursor = next.cursor;
     branch = next.branch;
   }
@@ -229,6 +238,9 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
   const bestAdapter = best?.finetune?.adapter_dir;
   if (spec.evaluation.score_suite && best && typeof bestAdapter === 'string') {
     summary.metrics.finetuned_suite = await evaluate(`attempt-${best.attempt}-suite`, bestAdapter, dataset.suite_cases_path, best.dir, adapterKeys.get(best.attempt) ?? null);
+  }
+  if (holdoutPath && best && typeof bestAdapter === 'string') {
+    summary.metrics.finetuned_holdout = await evaluate(`attempt-${best.attempt}-holdout`, bestAdapter, holdoutPath, best.dir);
   }
   const passed = best?.status === 'passed';
   summary.status = passed ? 'passed' : 'below_threshold';
@@ -241,7 +253,8 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
       summary.artifacts = {};
       await runExportStages({ plan, state, dataset, preflight, model, adapterDir: bestAdapter, py: (stage) => stageActivities(plan, stage).py }, summary.artifacts);
       const after = await runQuantizedStages({
-        plan, state, dataset, artifacts: summary.artifacts, reference: { val: summary.metrics.finetuned, suite: summary.metrics.finetuned_suite },
+        plan, state, dataset, artifacts: summary.artifacts, holdoutPath,
+        reference: { val: summary.metrics.finetuned, suite: summary.metrics.finetuned_suite, holdout: summary.metrics.finetuned_holdout },
         ts: (stage) => stageActivities(plan, stage).ts, py: (stage) => stageActivities(plan, stage).py,
       });
       summary.validation = after.validation;
@@ -257,6 +270,20 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     else if (name === 'benchmark' ? spec.benchmark.enabled : spec.quantization.enabled) state.markStage(name, 'unavailable', 'stage not implemented in this version of tooltune');
     else state.markStage(name, 'skipped', 'not enabled in the spec');
   }
+}
+
+// The training set an attempt uses: the dataset's, or (after a data_factor remedy) a larger one, grown once
+// per size; runs whose remedies never grow the data issue no new command.
+async function trainPathFor(plan: RunPlan, state: RunState, dataset: DatasetOutput, settings: AttemptSettings, grown: Map<number, string>): Promise<string> {
+  const target = settings.dataset?.target_size ?? plan.spec.dataset.target_size;
+  if (target === plan.spec.dataset.target_size || !patched('remediation-more-data')) return dataset.train_path;
+  const known = grown.get(target);
+  if (known !== undefined) return known;
+  const out = await state.stage('grow-dataset', () =>
+    stageActivities(plan, 'dataset').ts.growDataset({ run_dir: plan.run_dir, spec: plan.spec, tool_files: plan.tool_files, example_files: plan.example_files, target_size: target, val_path: dataset.val_path }),
+  );
+  grown.set(target, out.train_path);
+  return out.train_path;
 }
 
 // Writes summary.json, report.md and report.html; a failing report never hides the run's own outcome.

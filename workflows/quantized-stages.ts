@@ -25,7 +25,9 @@ export interface QuantizedContext {
   state: RunState;
   dataset: DatasetOutput;
   artifacts: RunArtifacts;
-  reference: { val?: ScoreMetrics; suite?: ScoreMetrics };
+  // The held-out cases (evaluation.holdout_cases), when the run scores them.
+  holdoutPath?: string | null;
+  reference: { val?: ScoreMetrics; suite?: ScoreMetrics; holdout?: ScoreMetrics };
   ts: (stage: 'validate_quantized' | 'benchmark') => TsActivities;
   py: (stage: 'benchmark') => PyActivities;
 }
@@ -49,6 +51,7 @@ export async function runQuantizedStages(ctx: QuantizedContext): Promise<{ valid
   }
   const caseSets = [{ label: 'val', cases_path: dataset.val_cases_path, reference: ctx.reference.val, judge: true }];
   if (spec.evaluation.score_suite) caseSets.push({ label: 'suite', cases_path: dataset.suite_cases_path, reference: ctx.reference.suite ?? ctx.reference.val, judge: false });
+  if (ctx.holdoutPath) caseSets.push({ label: 'holdout', cases_path: ctx.holdoutPath, reference: ctx.reference.holdout ?? ctx.reference.val, judge: false });
   const validated = await state.stage('validate-quantized', () => ctx.ts('validate_quantized').validateQuantized({
     run_dir: plan.run_dir, variants, case_sets: caseSets, tools_path: dataset.tools_path, thresholds: spec.evaluation.thresholds,
     record_format: spec.dataset.format, max_new_tokens: spec.evaluation.max_new_tokens, temperature: spec.evaluation.temperature,

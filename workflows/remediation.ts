@@ -3,10 +3,11 @@
 import type { ExperimentSpec, RemediationStep } from '../lib/spec/spec-types';
 import type { ScoreMetrics } from '../activities/types';
 
-// The settings one fine-tuning attempt runs with.
+// The settings one fine-tuning attempt runs with; dataset is absent in runs that never grow their data.
 export interface AttemptSettings {
   training: ExperimentSpec['training'];
   lora: ExperimentSpec['lora'];
+  dataset?: { target_size: number };
 }
 
 // Why an attempt is followed by another, or by nothing.
@@ -39,17 +40,22 @@ export function judgeAttempt(
   return { kind: 'below_threshold', failed };
 }
 
-// Applies one remediation step on top of the current settings.
-export function applyStep(settings: AttemptSettings, step: RemediationStep): AttemptSettings {
+// Applies one remediation step on top of the current settings; a data_factor step grows the dataset's
+// target_size, never above maxTargetSize (remediation.max_target_size) and never below its current size.
+export function applyStep(settings: AttemptSettings, step: RemediationStep, maxTargetSize = Number.POSITIVE_INFINITY): AttemptSettings {
   const training = { ...settings.training };
   const lora = { ...settings.lora };
+  const dataset = settings.dataset ? { ...settings.dataset } : undefined;
+  if (step.data_factor !== undefined && dataset !== undefined) {
+    dataset.target_size = Math.max(dataset.target_size, Math.min(maxTargetSize, Math.round(dataset.target_size * step.data_factor)));
+  }
   if (step.num_train_epochs !== undefined) training.num_train_epochs = step.num_train_epochs;
   if (step.learning_rate !== undefined) training.learning_rate = step.learning_rate;
   if (step.weight_decay !== undefined) training.weight_decay = step.weight_decay;
   if (step.lora_r !== undefined) lora.lora_r = step.lora_r;
   if (step.lora_alpha !== undefined) lora.lora_alpha = step.lora_alpha;
   if (step.lora_dropout !== undefined) lora.lora_dropout = step.lora_dropout;
-  return { training, lora };
+  return dataset === undefined ? { training, lora } : { training, lora, dataset };
 }
 
 // How far down each list of remedies the run has gone.
@@ -93,9 +99,9 @@ export function shrinkBatch(training: ExperimentSpec['training'], oomRetriesUsed
 // The settings that differ from the spec's, for the summary of each attempt.
 export function describeOverrides(base: AttemptSettings, current: AttemptSettings): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const section of ['training', 'lora'] as const) {
-    for (const [key, value] of Object.entries(current[section])) {
-      const before = (base[section] as Record<string, unknown>)[key];
+  for (const section of ['training', 'lora', 'dataset'] as const) {
+    for (const [key, value] of Object.entries(current[section] ?? {})) {
+      const before = (base[section] as Record<string, unknown> | undefined)?.[key];
       if (typeof value === 'number' && value !== before) out[key] = value;
     }
   }

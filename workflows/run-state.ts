@@ -34,6 +34,9 @@ export interface RunMetrics {
   finetuned?: ScoreMetrics;
   baseline_suite?: ScoreMetrics;
   finetuned_suite?: ScoreMetrics;
+  /** Held-out requests (evaluation.holdout_cases) that no dataset stage reads. */
+  baseline_holdout?: ScoreMetrics;
+  finetuned_holdout?: ScoreMetrics;
 }
 
 // What the progress query answers.

@@ -2,6 +2,7 @@
 // folders, words and numbers), each remembering its base_id, until the pool reaches its target size.
 import type { ParamsChecker } from '../tools/validate-params';
 import { callsKey, normalizeQuery } from './canonical';
+import { casualize } from './casual';
 import { paraphraseQuery } from './paraphrase';
 import { deriveRng, shuffle, type Rng } from './prng';
 import { applySubstitutions, findSlots, isStillApplicable, type Substitution } from './substitute';
@@ -47,6 +48,10 @@ function substitutionSets(base: BaseExample, rng: Rng): Substitution[][] {
   return [[], ...shuffle([...singles, ...pairs], rng).slice(0, MAX_SUBSTITUTION_SETS - 1)];
 }
 
+function stringValues(values: readonly unknown[]): string[] {
+  return values.flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? stringValues(v) : []));
+}
+
 function candidatesFor(base: BaseExample, seed: number): Candidate[] {
   const rng = deriveRng(seed, `augment:${base.id}`);
   const tool = base.calls[0]?.tool ?? '';
@@ -55,7 +60,16 @@ function candidatesFor(base: BaseExample, seed: number): Candidate[] {
     const swapped = applySubstitutions(base, subs);
     const phrasings = shuffle(paraphraseQuery(swapped.query, tool), rng).slice(0, MAX_PHRASINGS);
     if (subs.length > 0) phrasings.unshift(swapped.query);
-    for (const query of phrasings) out.push({ query, reply: swapped.reply, calls: swapped.calls });
+    const values = swapped.calls.flatMap((c) => stringValues(Object.values(c.params)));
+    for (const query of phrasings) {
+      out.push({ query, reply: swapped.reply, calls: swapped.calls });
+      // The same request typed casually: lower case, filler words, sometimes a typo.
+      out.push({ query: casualize(query, values, rng), reply: swapped.reply, calls: swapped.calls });
+    }
+  }
+  // A request no tool fits has no slots and no frames: its variants are casual retypings of it.
+  if (base.calls.length === 0) {
+    for (let i = 0; i < MAX_PHRASINGS; i++) out.push({ query: casualize(base.query, [], rng), reply: base.reply, calls: [] });
   }
   return shuffle(out, rng);
 }

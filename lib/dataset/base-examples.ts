@@ -8,6 +8,8 @@
 // - a named folder goes to `path`, and glob patterns are recursive (`**/*.ext`);
 // - quoted text to save is written exactly, generated files end with a newline.
 import type { JsonValue, ToolCall } from '../tool-call/syntax';
+import { ARGUMENT_EXAMPLES } from './argument-examples';
+import { NO_TOOL_EXAMPLES } from './no-tool-examples';
 import type { BaseExample } from './types';
 
 function call(tool: string, params: Record<string, JsonValue>): ToolCall {
@@ -22,7 +24,7 @@ const ESCAPE_TS = [
 ].join('\n');
 
 // At least the guide's counts per category (read 4, write 3, edit 3, bash 5, grep 4, glob 4, multi-step 3, claude-flow 3).
-export const BASE_EXAMPLES: readonly BaseExample[] = [
+const CORE_EXAMPLES: readonly BaseExample[] = [
   // read
   {
     id: 'read-01', category: 'read', difficulty: 'easy',
@@ -391,3 +393,6 @@ export const BASE_EXAMPLES: readonly BaseExample[] = [
     calls: [call('memory_usage', { action: 'delete', key: 'cache/warmup', namespace: 'perf' })],
   },
 ];
+
+// Every hand-written example: the core ones, those that teach every parameter, and the no-tool ones.
+export const BASE_EXAMPLES: readonly BaseExample[] = [...CORE_EXAMPLES, ...ARGUMENT_EXAMPLES, ...NO_TOOL_EXAMPLES];

@@ -11,8 +11,10 @@ import { readUserRecords } from './read-user-records';
 import { renderToolsHeader, toChatRecord, toEvalCase, toTextRecord, type PromptTools } from './render-records';
 import { splitExamples } from './split';
 import { computeStats, type DatasetStats } from './stats';
+import { computeCoverage, coverageIssues, coverageKeys } from './coverage';
+import { selectBases } from './select-bases';
 import { SUITE_CASES } from './suite-cases';
-import type { ChatRecord, Example, TextRecord } from './types';
+import type { BaseExample, ChatRecord, Example, TextRecord } from './types';
 import { toJsonl, writeFilesAtomically } from './write-files';
 
 // Re-exported so callers (CLI, activity) import the stage's whole surface from one module.
@@ -37,6 +39,8 @@ export interface DatasetConfig {
   train_cases_sample: number;
   /** Which tools the text-format prompt lists before the request (default none). */
   prompt_tools?: PromptTools;
+  /** Fail (DatasetError) when a tool parameter never appears in training (default true). */
+  require_coverage?: boolean;
 }
 
 // Where the stage wrote its files, and the counts it wrote to stats.json.
@@ -71,8 +75,8 @@ function loadCheckedTools(files: string[]): ToolDefinition[] {
 }
 
 // The base examples as pool examples, arguments in schema order; a broken one is a bug in this repo.
-function baseExamples(tools: readonly ToolDefinition[], check: ReturnType<typeof createParamsChecker>): Example[] {
-  return BASE_EXAMPLES.map((b) => {
+function baseExamples(bases: readonly BaseExample[], tools: readonly ToolDefinition[], check: ReturnType<typeof createParamsChecker>): Example[] {
+  return bases.map((b) => {
     const calls = b.calls.map((c) => orderParams(c, tools));
     const problems = calls.flatMap((c) => check(c));
     if (problems.length > 0) throw new Error(`base example ${b.id} is invalid: ${problems.join('; ')}`);
@@ -86,19 +90,22 @@ export async function generateDataset(config: DatasetConfig, seed: number, outDi
   if (configIssues.length > 0) throw new DatasetError('bad dataset config', configIssues);
   const tools = loadCheckedTools(config.tool_files);
   const check = createParamsChecker(tools);
-  const base = baseExamples(tools, check);
+  // All base examples guard the user's ids and queries; a target below their count keeps a covering subset.
+  const allBase = baseExamples(BASE_EXAMPLES, tools, check);
 
   const suiteQueries = new Map(SUITE_CASES.map((s) => [normalizeQuery(s.query), s.id]));
-  const takenQueries = new Map(base.map((b) => [normalizeQuery(b.query), b.id]));
+  const takenQueries = new Map(allBase.map((b) => [normalizeQuery(b.query), b.id]));
   const user = readUserRecords(config.example_files, {
-    tools, checkParams: check, takenIds: new Set(base.map((b) => b.id)), takenQueries, suiteQueries,
+    tools, checkParams: check, takenIds: new Set(allBase.map((b) => b.id)), takenQueries, suiteQueries,
   });
   if (user.issues.length > 0 && config.on_bad_record === 'fail') {
     throw new DatasetError(`${user.issues.length} bad record(s) in the example files`, user.issues);
   }
 
+  const chosen = selectBases(BASE_EXAMPLES, Math.max(1, config.target_size - user.examples.length), seed, tools);
+  const base = allBase.filter((b) => chosen.some((c) => c.id === b.id));
   const wanted = config.augment_dataset ? Math.max(0, config.target_size - base.length - user.examples.length) : 0;
-  const augmented = augmentExamples(BASE_EXAMPLES, {
+  const augmented = augmentExamples(chosen, {
     count: wanted,
     seed,
     takenQueries: new Set([...takenQueries.keys(), ...suiteQueries.keys()]),
@@ -108,7 +115,11 @@ export async function generateDataset(config: DatasetConfig, seed: number, outDi
 
   // Each base example followed by its variants, then the user's records.
   const pool = [...base.flatMap((b) => [b, ...augmented.filter((a) => a.base_id === b.id)]), ...user.examples];
-  const { train, val } = splitExamples(pool, config.validation_split, seed);
+  const { train, val } = splitExamples(pool, config.validation_split, seed, (ex) => coverageKeys(ex.calls, tools));
+  const coverage = computeCoverage(train, val, tools);
+  if (config.require_coverage !== false && coverage.missing_parameters.length > 0) {
+    throw new DatasetError(`${coverage.missing_parameters.length} tool parameter(s) never appear in training`, coverageIssues(coverage));
+  }
   const sampled = new Set(shuffle(train, deriveRng(seed, 'train-cases')).slice(0, config.train_cases_sample));
   const header = renderToolsHeader(tools, config.prompt_tools ?? 'none');
   const trainCases = train.filter((ex) => sampled.has(ex)).map((ex) => toEvalCase(ex, header));
@@ -117,7 +128,7 @@ export async function generateDataset(config: DatasetConfig, seed: number, outDi
   const toRecord = (ex: Example): TextRecord | ChatRecord => (config.format === 'chat' ? toChatRecord(ex) : toTextRecord(ex, header));
   const stats = computeStats(train, val, {
     format: config.format, seed, target_size: config.target_size, validation_split: config.validation_split,
-    skipped: user.issues, cases: { train: trainCases.length, val: valCases.length, suite: suite.length },
+    skipped: user.issues, cases: { train: trainCases.length, val: valCases.length, suite: suite.length }, coverage,
   });
 
   const result: DatasetResult = {

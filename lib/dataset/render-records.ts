@@ -30,13 +30,15 @@ export function renderPrompt(query: string, header = ''): string {
 
 // What the model must write after the prompt: the reply sentence, then one <tool_use> block per call.
 export function renderCompletion(reply: string, calls: Example['calls']): string {
+  if (calls.length === 0) return ` ${reply}`; // no tool fits: a plain answer
   const blocks = renderToolUse(calls);
   return reply === '' ? ` ${blocks}` : ` ${reply}\n${blocks}`;
 }
 
-// tool_name is the single call's tool, or "multi-step" for several calls: one label per record, so
-// stats and per-tool scores count a multi-call example once, under the category it trains.
+// tool_name is the single call's tool, "multi-step" for several calls, "no-tool" for none: one label per
+// record, so stats and per-tool scores count a multi-call example once, under the category it trains.
 export function toolNameOf(calls: Example['calls']): string {
+  if (calls.length === 0) return 'no-tool';
   if (calls.length === 1) return calls[0]?.tool ?? '';
   return 'multi-step';
 }

@@ -1,4 +1,5 @@
 // Counts of the generated dataset, written as stats.json for the report and for a person checking the data.
+import type { CoverageStats } from './coverage';
 import type { DatasetIssue } from './dataset-error';
 import { toolNameOf } from './render-records';
 import type { Example } from './types';
@@ -29,6 +30,8 @@ export interface DatasetStats {
   by_difficulty: Record<string, SplitCounts>;
   calls_by_tool: Record<string, SplitCounts>;
   cases: { train: number; val: number; suite: number };
+  /** Per tool and per parameter (train/val), enum values taught and missing, parameters training lacks. */
+  coverage: CoverageStats;
 }
 
 function countBy(train: readonly Example[], val: readonly Example[], keysOf: (ex: Example) => string[]): Record<string, SplitCounts> {
@@ -54,6 +57,7 @@ export interface StatsInput {
   validation_split: number;
   skipped: DatasetIssue[];
   cases: { train: number; val: number; suite: number };
+  coverage: CoverageStats;
 }
 
 // Counts by category, tool_name, difficulty and called tool, per side of the split.
@@ -78,5 +82,6 @@ export function computeStats(train: readonly Example[], val: readonly Example[],
     by_difficulty: countBy(train, val, (ex) => [ex.difficulty]),
     calls_by_tool: countBy(train, val, (ex) => ex.calls.map((c) => c.tool)),
     cases: input.cases,
+    coverage: input.coverage,
   };
 }

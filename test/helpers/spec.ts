@@ -61,5 +61,6 @@ export function buildRunPlan(spec: ExperimentSpec, workflowId: string, artifacts
     tool_files: [],
     example_files: [],
     gguf_file: null,
+    holdout_file: spec.evaluation.holdout_cases === false ? null : '/tmp/tooltune-test-holdout.jsonl',
   };
 }

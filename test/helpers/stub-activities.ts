@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import type {
   BenchmarkEngineInput, BenchmarkEngineOutput, BenchmarkInput, BenchmarkOutput, DatasetInput, DatasetOutput, ExportInput, ExportOutput, MergeInput, MergeOutput, FinetuneInput, FinetuneOutput, PredictInput, PredictOutput, PreflightInput, PreflightOutput,
+  GrowDatasetInput, GrowDatasetOutput, HoldoutInput, HoldoutOutput,
   LookupStageInput, LookupStageOutput, PrepareRunInput, PyActivities, RecordStageInput, RecordStageOutput, ReportInput, ReportOutput, RunPlan,
   ScoreInput, ScoreMetrics, ScoreOutput, TsActivities, ValidateQuantizedInput, ValidateQuantizedOutput,
 } from '../../activities/types';
@@ -133,6 +134,14 @@ export class StubActivities {
       const m = (scenario.score ?? defaultScores)(scoreLabel(input.out_path));
       const failed = (['tool_accuracy', 'param_accuracy', 'tool_detection'] as const).filter((k) => m[k] < input.thresholds[k]);
       return { metrics: m, passed: failed.length === 0, failed, tier: failed.length === 0 ? 'excellent' : 'poor', report_path: input.out_path.replace(/\.json$/, '.txt') };
+    },
+    prepareHoldout: async (input: HoldoutInput): Promise<HoldoutOutput> => {
+      this.enter('prepareHoldout', input);
+      return { cases_path: `${input.run_dir}/holdout/holdout_cases.jsonl`, count: 68 };
+    },
+    growDataset: async (input: GrowDatasetInput): Promise<GrowDatasetOutput> => {
+      this.enter('growDataset', input);
+      return { train_path: `${input.run_dir}/dataset-${input.target_size}/train.jsonl`, train: input.target_size, left_out: 0 };
     },
     writeReport: async (input: ReportInput): Promise<ReportOutput> => {
       this.enter('writeReport', input);

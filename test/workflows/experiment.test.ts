@@ -267,6 +267,40 @@ describe('best attempt: passing beats failing', () => {
   });
 });
 
+describe('held-out cases and more data', () => {
+  it('scores the held-out cases for the baseline and the best attempt, and grows the data for a data_factor remedy', async () => {
+    const id = newId('holdout-more-data');
+    const overrides = {
+      evaluation: { score_suite: false, holdout_cases: true },
+      remediation: { max_attempts: 2, below_threshold: [{ data_factor: 2 }], max_target_size: 150 },
+    };
+    const score = (label: string): ScoreMetrics => (label.endsWith('holdout') ? metrics(0.5) : scripted({ 1: LOW, 2: HIGH })(label));
+    const handle = await start(id, { specText: specYaml(overrides) }, { score });
+    const summary = await handle.result();
+    expect(summary.status).toBe('passed');
+    expect(summary.attempts.map((a) => [a.attempt, a.branch, a.overrides])).toEqual([[1, 'initial', {}], [2, 'below_threshold', { target_size: 150 }]]);
+    const grow = stubs.inputsOf<{ target_size: number; val_path: string }>(id, 'growDataset');
+    expect(grow.map((g) => g.target_size)).toEqual([150]);
+    expect(grow[0]?.val_path).toMatch(/\/dataset\/val\.jsonl$/);
+    expect(stubs.inputsOf<FinetuneInput>(id, 'finetune').map((f) => f.train_path.split('/').slice(-2).join('/'))).toEqual(['dataset/train.jsonl', 'dataset-150/train.jsonl']);
+    expect(stubs.callsOf(id, 'prepareHoldout')).toHaveLength(1);
+    const predicts = stubs.inputsOf<PredictInput>(id, 'predict').filter((p) => p.cases_path.endsWith('holdout_cases.jsonl'));
+    expect(predicts.map((p) => [p.adapter_dir === null ? 'base' : 'adapter', p.out_path.split('/').pop()])).toEqual([
+      ['base', 'predictions-baseline-holdout.jsonl'],
+      ['adapter', 'predictions-attempt-2-holdout.jsonl'],
+    ]);
+    expect(summary.metrics.baseline_holdout?.tool_accuracy).toBe(0.5);
+    expect(summary.metrics.finetuned_holdout?.tool_accuracy).toBe(0.5);
+  });
+
+  it('issues no holdout or grow command when the spec leaves both off', async () => {
+    const { id, summary } = await run('no-holdout', {});
+    expect(stubs.callsOf(id, 'prepareHoldout')).toHaveLength(0);
+    expect(stubs.callsOf(id, 'growDataset')).toHaveLength(0);
+    expect(summary.metrics.finetuned_holdout).toBeUndefined();
+  });
+});
+
 describe('remediates and gives up', () => {
   it('stops after max_attempts with cumulative overrides, keeps the best attempt and skips the later stages', async () => {
     const { id, summary } = await run('giveup', { remediation: { max_attempts: 3 } }, { score: scripted({ 1: 0.5, 2: 0.7, 3: 0.6 }) });

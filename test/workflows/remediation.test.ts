@@ -103,6 +103,37 @@ describe('applyStep', () => {
   });
 });
 
+describe('applyStep: more data (data_factor)', () => {
+  const withData: AttemptSettings = { training: spec.training, lora: spec.lora, dataset: { target_size: 80 } };
+
+  it('multiplies target_size and reports it as an override', () => {
+    const next = applyStep(withData, { data_factor: 2 }, 1000);
+    expect(next.dataset).toEqual({ target_size: 160 });
+    expect(withData.dataset).toEqual({ target_size: 80 });
+    expect(describeOverrides(withData, next)).toEqual({ target_size: 160 });
+  });
+
+  it('stops at remediation.max_target_size and never shrinks the data', () => {
+    expect(applyStep(withData, { data_factor: 3 }, 200).dataset).toEqual({ target_size: 200 });
+    expect(applyStep(applyStep(withData, { data_factor: 3 }, 200), { data_factor: 2 }, 200).dataset).toEqual({ target_size: 200 });
+    expect(applyStep({ ...withData, dataset: { target_size: 300 } }, { data_factor: 2 }, 200).dataset).toEqual({ target_size: 300 });
+  });
+
+  it('adds up with the other remedies, and leaves settings without a dataset section alone', () => {
+    const next = applyStep(applyStep(withData, { data_factor: 1.5 }, 1000), { num_train_epochs: 10 });
+    expect(describeOverrides(withData, next)).toEqual({ target_size: 120, num_train_epochs: 10 });
+    expect(applyStep({ training: spec.training, lora: spec.lora }, { data_factor: 2 })).not.toHaveProperty('dataset');
+  });
+
+  it('is a step the spec accepts, with a cap that defaults to 1000', () => {
+    const custom = buildSpec({ remediation: { below_threshold: [{ data_factor: 2 }, { num_train_epochs: 10 }], max_target_size: 400 } });
+    expect(custom.remediation.below_threshold[0]).toEqual({ data_factor: 2 });
+    expect(custom.remediation.max_target_size).toBe(400);
+    expect(spec.remediation.max_target_size).toBe(1000);
+    expect(() => buildSpec({ remediation: { below_threshold: [{ data_factor: 1 }] } })).toThrow(/data_factor/);
+  });
+});
+
 describe('shrinkBatch', () => {
   const rules = { max_retries: 2, min_batch_size: 1 };
   const training = { ...spec.training, per_device_train_batch_size: 4, gradient_accumulation_steps: 4 };

@@ -122,7 +122,8 @@ describe('augmentExamples', () => {
   it('spreads variants over the base examples', () => {
     const perBase = new Map<string, number>();
     for (const ex of run(42, BASE_EXAMPLES.length * 2)) perBase.set(ex.base_id, (perBase.get(ex.base_id) ?? 0) + 1);
-    expect(Math.max(...perBase.values())).toBeLessThanOrEqual(2);
+    // The no-tool examples have no variants, so the others share their part: at most one extra each.
+    expect(Math.max(...perBase.values())).toBeLessThanOrEqual(3);
   });
 
   it('never makes a variant with forbidden calls', () => {

@@ -63,6 +63,10 @@ describe('generateDataset with the guide settings (text, augmented, 80, 0.2)', (
       expect(Object.keys(r)).toEqual(['id', 'base_id', 'text', 'prompt', 'completion', 'tool_name', 'category', 'difficulty']);
       expect(r.text).toBe(r.prompt + r.completion);
       expect(r.prompt).toMatch(/^User: [^]+\nAssistant:$/);
+      if (r.tool_name === 'no-tool') {
+        expect(r.completion, r.id).not.toContain('<tool_use>');
+        continue;
+      }
       expect(r.completion).toMatch(/^ I'll [^\n]+\n<tool_use>/);
       const parsed = parseToolUse(r.completion);
       expect(parsed.errors, r.id).toEqual([]);
@@ -135,7 +139,7 @@ describe('generateDataset options', () => {
       expect(Object.keys(r)).toEqual(['id', 'base_id', 'messages', 'tool_name', 'category', 'difficulty']);
       const [user, assistant] = r.messages;
       expect(user.role).toBe('user');
-      expect(assistant.tool_calls.length).toBeGreaterThan(0);
+      expect(assistant.tool_calls.length > 0).toBe(r.tool_name !== 'no-tool');
       for (const tc of assistant.tool_calls) {
         expect(tc.type).toBe('function');
         expect(check({ tool: tc.function.name, params: tc.function.arguments })).toEqual([]);

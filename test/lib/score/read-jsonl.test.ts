@@ -33,8 +33,8 @@ describe('readJsonl', () => {
   });
 
   it('names file:line when the validator rejects a record', async () => {
-    const path = await file('cases.jsonl', `${JSON.stringify(CASE)}\n${JSON.stringify({ ...CASE, id: 'c2', expected: [] })}\n`);
-    await expect(readJsonl(path, parseCase)).rejects.toThrow(/cases\.jsonl:2: case c2: expected must be a non-empty array/);
+    const path = await file('cases.jsonl', `${JSON.stringify(CASE)}\n${JSON.stringify({ ...CASE, id: 'c2', expected: {} })}\n`);
+    await expect(readJsonl(path, parseCase)).rejects.toThrow(/cases\.jsonl:2: case c2: expected must be an array/);
   });
 
   it('reports a missing file', async () => {
@@ -47,13 +47,14 @@ describe('parseCase', () => {
     expect(parseCase(CASE)).toEqual(CASE);
     expect(parseCase({ ...CASE, category: null })).not.toHaveProperty('category');
     expect(parseCase({ ...CASE, expected: [{ tool: 'glob' }] }).expected).toEqual([{ tool: 'glob', params: {} }]);
+    expect(parseCase({ ...CASE, expected: [] }).expected).toEqual([]);
   });
 
   it.each([
     [[], /case must be a JSON object/],
     [{ ...CASE, id: '' }, /case: id must be a non-empty string/],
     [{ ...CASE, query: 3 }, /case c1: query must be a string/],
-    [{ ...CASE, expected: 'read' }, /expected must be a non-empty array/],
+    [{ ...CASE, expected: 'read' }, /expected must be an array/],
     [{ ...CASE, expected: [{ params: {} }] }, /expected\[0\]: tool must be a non-empty string/],
     [{ ...CASE, expected: [{ tool: 'read', params: [] }] }, /expected\[0\]: params must be an object/],
     [{ ...CASE, difficulty: 2 }, /difficulty must be a string/],

@@ -1,0 +1,5 @@
+// Where the built-in held-out requests live (kept apart so the spec loader needs no scorer code).
+import { fileURLToPath } from 'node:url';
+
+// The built-in held-out requests (68 over all ten tools, 8 where no tool fits), used when the spec says `true`.
+export const BUILTIN_HOLDOUT_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout.jsonl', import.meta.url));
