@@ -33,6 +33,10 @@ export function summaryJson(workflowId: string, workflowStatus: string, link: st
     preflight: summary?.preflight ?? null,
     dataset: summary?.dataset ?? null,
     reportPath: summary?.reportPath ?? null,
+    // The export, validate-quantized and benchmark stages' results, when they ran.
+    ...(summary?.artifacts ? { artifacts: summary.artifacts } : {}),
+    ...(summary?.validation ? { validation: summary.validation } : {}),
+    ...(summary?.benchmark ? { benchmark: summary.benchmark } : {}),
     ...(summary?.resumedFrom ? { resumedFrom: summary.resumedFrom, reusedStages: summary.reusedStages ?? [] } : {}),
     ...(failure ? { error: failure } : {}),
   };

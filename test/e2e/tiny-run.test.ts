@@ -65,7 +65,8 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     expect(metrics.eval_perplexity).toBeCloseTo(Math.exp(metrics.eval_loss), 3);
     expect(existsSync(path.join(summary.runDir, 'report.md'))).toBe(true);
     // --json keeps its shape; report.html is beside report.md, with the loss chart, and `report` rebuilds it.
-    expect(Object.keys(summary).sort()).toEqual(['attempts', 'bestAttempt', 'dataset', 'metrics', 'preflight', 'reason', 'reportPath', 'runDir', 'stages', 'status', 'thresholds', 'webUi', 'workflowId', 'workflowStatus']);
+    // The progress display never leaks into --json: exactly these keys (the last three: the export stages ran).
+    expect(Object.keys(summary).sort()).toEqual(['artifacts', 'attempts', 'benchmark', 'bestAttempt', 'dataset', 'metrics', 'preflight', 'reason', 'reportPath', 'runDir', 'stages', 'status', 'thresholds', 'validation', 'webUi', 'workflowId', 'workflowStatus']);
     const html = readFileSync(path.join(summary.runDir, 'report.html'), 'utf8');
     expect(html).toContain('<section id="training">');
     expect(html).toMatch(/aria-label="step: \d+; loss: [\d.]+; attempt: attempt 1"/);
