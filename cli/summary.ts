@@ -30,6 +30,7 @@ export function summaryJson(workflowId: string, workflowStatus: string, link: st
     bestAttempt: summary?.bestAttempt ?? null,
     preflight: summary?.preflight ?? null,
     dataset: summary?.dataset ?? null,
+    artifacts: summary?.artifacts ?? null,
     reportPath: summary?.reportPath ?? null,
     ...(failure ? { error: failure } : {}),
   };
@@ -59,6 +60,9 @@ export function printSummary(link: string, summary: RunSummary | undefined, fail
   const status = summary.status === 'passed' ? out.green('passed') : out.yellow('below thresholds');
   say(`\n${status}${summary.reason ? ` — ${summary.reason}` : ''}${summary.stoppedEarly ? ' (stopped early: export and quantization skipped)' : ''}`);
   say(`run folder: ${summary.runDir}`);
+  for (const [name, v] of Object.entries(summary.artifacts?.onnx ?? {})) {
+    if (v) say(`onnx ${name.padEnd(5)}  ${(v.bytes / 1e6).toFixed(1).padStart(8)} MB  ${v.top1_agreement === null ? 'equal to PyTorch' : `top-1 agreement with fp32 ${pct(v.top1_agreement)}`}  ${v.path}`);
+  }
   if (summary.reportPath) say(`report:     ${summary.reportPath}`);
   say(`Web UI:     ${link}`);
 }
