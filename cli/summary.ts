@@ -32,6 +32,7 @@ export function summaryJson(workflowId: string, workflowStatus: string, link: st
     bestAttempt: summary?.bestAttempt ?? null,
     preflight: summary?.preflight ?? null,
     dataset: summary?.dataset ?? null,
+    artifacts: summary?.artifacts ?? null,
     reportPath: summary?.reportPath ?? null,
     // The export, validate-quantized and benchmark stages' results, when they ran.
     ...(summary?.artifacts ? { artifacts: summary.artifacts } : {}),
@@ -67,6 +68,9 @@ export function printSummary(link: string, summary: RunSummary | undefined, fail
   say(`\n${status}${summary.reason ? ` — ${summary.reason}` : ''}${summary.stoppedEarly ? ' (stopped early: export and quantization skipped)' : ''}`);
   if (summary.resumedFrom) say(`resumed:    ${summary.resumedFrom}; reused ${summary.reusedStages?.length ? summary.reusedStages.join(', ') : 'nothing'}`);
   say(`run folder: ${summary.runDir}`);
+  for (const [name, v] of Object.entries(summary.artifacts?.onnx ?? {})) {
+    if (v) say(`onnx ${name.padEnd(5)}  ${(v.bytes / 1e6).toFixed(1).padStart(8)} MB  ${v.top1_agreement === null ? 'equal to PyTorch' : `top-1 agreement with fp32 ${pct(v.top1_agreement)}`}  ${v.path}`);
+  }
   if (summary.reportPath) say(`report:     ${summary.reportPath}`);
   const html = path.join(summary.runDir, 'report.html');
   if (existsSync(html)) say(`charts:     ${html}  (npx tooltune report ${summary.workflowId} --open)`);
