@@ -34,8 +34,7 @@ export function summaryJson(workflowId: string, workflowStatus: string, link: st
     dataset: summary?.dataset ?? null,
     artifacts: summary?.artifacts ?? null,
     reportPath: summary?.reportPath ?? null,
-    // The export, validate-quantized and benchmark stages' results, when they ran.
-    ...(summary?.artifacts ? { artifacts: summary.artifacts } : {}),
+    // The validate-quantized and benchmark stages' results, when they ran.
     ...(summary?.validation ? { validation: summary.validation } : {}),
     ...(summary?.benchmark ? { benchmark: summary.benchmark } : {}),
     ...(summary?.resumedFrom ? { resumedFrom: summary.resumedFrom, reusedStages: summary.reusedStages ?? [] } : {}),
