@@ -8,6 +8,18 @@ import { loadEngine, type Engine, type GenerateOptions, type StepConstraint } fr
 import type { ToolDefinition } from '../tools/tool-definition';
 import { percentile } from './stats';
 
+// This process's peak resident memory: VmHWM (the kernel's high-water mark of this program, reset by exec),
+// not getrusage's maxRSS, which Linux carries over from the worker process that forked this one.
+function peakRss(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 // The shared prompts file.
 interface PromptsFile {
   threads: number;
@@ -17,7 +29,7 @@ interface PromptsFile {
   prompts: number[][];
 }
 
-// Wraps a constraint so the time spent computing masks is counted.
+// Wraps a constraint so the time spent in the grammar (masks and accepts) is counted.
 function timed(step: StepConstraint, spent: { ms: number }): StepConstraint {
   return {
     ...step,
@@ -26,7 +38,12 @@ function timed(step: StepConstraint, spent: { ms: number }): StepConstraint {
       await step.maskLogits(logits, offset);
       spent.ms += performance.now() - t0;
     },
-    accept: (id) => step.accept(id),
+    accept(id) {
+      const t0 = performance.now();
+      const ok = step.accept(id);
+      spent.ms += performance.now() - t0;
+      return ok;
+    },
     isTerminated: () => step.isTerminated(),
     dispose: () => step.dispose(),
   };
@@ -65,7 +82,7 @@ async function measure(engine: Engine, spec: PromptsFile, tools: ToolDefinition[
     engine: tools ? 'ts-engine+grammar' : 'ts-engine', requests: latency.length, new_tokens: spec.new_tokens, min_tokens_produced: Math.min(...produced),
     latency_ms_p50: round(percentile(latency, 50)), latency_ms_p95: round(percentile(latency, 95)), ttft_ms_p50: round(percentile(ttft, 50)),
     prefill_tokens_per_s: round(percentile(prefill, 50)), decode_tokens_per_s: decode.length ? round(percentile(decode, 50)) : null,
-    peak_rss_bytes: process.resourceUsage().maxRSS * 1024, ...(tools ? { grammar_fraction_of_decode: round((spent.ms / decodeMs) * 10000) / 10000 } : {}),
+    peak_rss_bytes: peakRss(), ...(tools ? { grammar_fraction_of_decode: round((spent.ms / decodeMs) * 10000) / 10000 } : {}),
   };
 }
 

@@ -72,12 +72,17 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
   const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
   const minNew = opts.minNewTokens ?? 0;
   const tokenIds: number[] = [];
-  // Masks the row (grammar, eos before minNewTokens), picks a token and advances the grammar with it.
+  // Picks a token (eos masked before minNewTokens) and advances the grammar with it. The grammar's mask is
+  // computed only when the grammar rejects the unconstrained choice: the first choice is kept when allowed,
+  // which is exactly greedy-under-the-mask, and a masked redraw after a rejection samples the masked
+  // distribution (p(y) + p(rejected) * p(y) / Z = p(y) / Z); most steps then cost one accept, not a mask.
   const pick = async (row: Float32Array): Promise<number> => {
-    if (opts.constraint) await opts.constraint.maskLogits(row);
     if (tokenIds.length < minNew) for (const eos of d.eosTokenIds) if (eos < row.length) row[eos] = -Infinity;
+    const first = sample(row);
+    if (!opts.constraint || opts.constraint.accept(first)) return first;
+    await opts.constraint.maskLogits(row);
     const id = sample(row);
-    if (opts.constraint && !opts.constraint.accept(id)) throw new InferenceError(`the grammar rejected token ${id} it had allowed`);
+    if (!opts.constraint.accept(id)) throw new InferenceError(`the grammar rejected token ${id} it had allowed`);
     return id;
   };
   const started = performance.now();

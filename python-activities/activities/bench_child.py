@@ -114,6 +114,18 @@ def read_bandwidth(threads: int, megabytes: int = 512, repeats: int = 7) -> dict
     return {"bytes_per_s": x.numel() * 4 / best, "buffer_bytes": x.numel() * 4, "threads": threads}
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory: VmHWM from /proc/self/status (reset by exec), not getrusage's
+    ru_maxrss, which Linux carries over from the worker process that forked this one."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def percentile(values: list[float], q: float) -> float:
     """Linear-interpolated percentile (q in 0..100) of a non-empty list."""
     s = sorted(values)
@@ -142,7 +154,7 @@ def measure(engine: str, model_dir: str, spec: dict[str, Any]) -> dict[str, Any]
             prefill_tps.append(len(ids) / (stamps[0] - t0))
             if len(stamps) > 1:
                 decode_tps.append((len(stamps) - 1) / (stamps[-1] - stamps[0]))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = peak_rss_kb()
     return {
         "engine": engine, "requests": len(latency), "new_tokens": n, "min_tokens_produced": min(produced),
         "load_s": round(load_s, 3),
