@@ -23,10 +23,13 @@ if (!positionals[0] || !existsSync(onnx)) {
 const variants = ['fp32', 'int8', 'int4'].filter((v) => existsSync(path.join(onnx, v))).map((name) => ({ name, path: path.join(onnx, name) }));
 const spec = (JSON.parse(readFileSync(path.join(runDir, 'spec.resolved.json'), 'utf8')) as { spec: { dataset: { format: 'text' | 'chat' } } }).spec;
 const settings = {
-  run_dir: runDir, merged_dir: path.join(runDir, 'export', 'merged'), cases_path: path.join(runDir, 'dataset', 'val-cases.jsonl'), out_dir: 'benchmark-rerun',
+  run_dir: runDir, merged_dir: path.join(runDir, 'export', 'merged'), cases_path: path.join(runDir, 'dataset', 'val_cases.jsonl'), out_dir: 'benchmark-rerun',
   variants, record_format: spec.dataset.format, num_prompts: Number(values.prompts), new_tokens: Number(values['new-tokens']), warmup_runs: 1, runs: Number(values.runs), threads: Number(values.threads), pytorch: true,
 };
-const py = await execa(pythonPath(), ['-m', 'activities.benchmark', JSON.stringify(settings)], { cwd: path.join(PROJECT_ROOT, 'python-activities'), reject: false });
+// The Python half checks that run_dir lies in the workers' artifacts root: here, the folder around the run.
+const py = await execa(pythonPath(), ['-m', 'activities.benchmark', JSON.stringify(settings)], {
+  cwd: path.join(PROJECT_ROOT, 'python-activities'), reject: false, env: { TOOLTUNE_ARTIFACTS_ROOT: path.dirname(runDir) },
+});
 if (py.exitCode !== 0) throw new Error(`the Python half failed: ${py.stderr.slice(-3000)}`);
 const python = JSON.parse(py.stdout.trim().split('\n').pop() ?? '{}') as BenchmarkOutput;
 const joined = await benchmarkEngine({ run_dir: runDir, out_dir: 'benchmark-rerun', python, variants, tools_path: path.join(runDir, 'dataset', 'tools.json'), grammar_variant: variants.at(-1)?.name ?? null });
