@@ -1,27 +1,18 @@
 // Stage "benchmark" (TypeScript half): each ONNX variant in the TypeScript engine on the prompt ids the
 // Python half wrote, one child process per variant (its peak memory is its own), plus the grammar's cost
 // on the smallest variant; then one table per host with speedups against PyTorch fp32.
-import { hostname, cpus } from 'node:os';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { Context } from '@temporalio/activity';
 import { execa } from 'execa';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { buildTables, renderTables, type BenchHost, type BenchRow, type BenchTable } from '../lib/bench/table';
 import { PROJECT_ROOT } from '../lib/local/project';
+import { describeThisMachine } from '../lib/report/machine';
 import { resolveInside } from '../lib/paths';
+import { activityContext } from './activity-context';
 import type { BenchmarkEngineInput, BenchmarkEngineOutput } from './types';
 
 const CHILD = path.join(PROJECT_ROOT, 'lib', 'bench', 'engine-child.ts');
-
-// The activity context, or null when called from a script.
-function activityContext(): Context | null {
-  try {
-    return Context.current();
-  } catch {
-    return null;
-  }
-}
 
 // Runs one child; heartbeats while it runs; cancellation kills it.
 async function runChild(args: string[], label: string): Promise<Record<string, unknown>> {
@@ -40,7 +31,8 @@ async function runChild(args: string[], label: string): Promise<Record<string, u
 
 // This worker's machine, in the Python half's terms.
 function thisHost(threads: number): BenchHost {
-  return { hostname: hostname(), cpu_model: cpus()[0]?.model.trim() ?? 'unknown', logical_cpus: cpus().length, threads };
+  const m = describeThisMachine();
+  return { hostname: m.hostname, cpu_model: m.cpu_model, logical_cpus: m.cpu_threads, threads };
 }
 
 // Times the variants in the TypeScript engine and writes benchmark.json and benchmark.md.

@@ -2,12 +2,13 @@
 // scorer scores them, and the guide's rule keeps or rejects each variant against the fine-tuned PyTorch model.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import type { Engine } from '../lib/inference';
 import { InferenceError } from '../lib/inference/errors';
 import { resolveInside } from '../lib/paths';
 import { parseCase, readJsonl, type Case } from '../lib/score';
+import { activityContext } from './activity-context';
 import { scorePredictions } from './score';
 import type { ToolDefinition } from '../lib/tools/tool-definition';
 import type { ScoreMetrics, ValidateQuantizedInput, ValidateQuantizedOutput, VariantVerdict } from './types';
@@ -132,12 +133,8 @@ function folderBytes(dir: string): number {
 
 // Heartbeats progress when running as an activity; stops between cases once the activity is cancelled.
 function beat(details: unknown): void {
-  let ctx: Context;
-  try {
-    ctx = Context.current();
-  } catch {
-    return; // called directly (tests, scripts): no activity context
-  }
+  const ctx = activityContext();
+  if (!ctx) return; // called directly (tests, scripts): no activity context
   ctx.heartbeat(details);
   if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason ?? new Error('validate-quantized cancelled');
 }
