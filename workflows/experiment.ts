@@ -171,9 +171,11 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     : null;
 
   if (spec.evaluation.run_baseline) {
-    summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
-    if (spec.evaluation.score_suite) summary.metrics.baseline_suite = await evaluate('baseline-suite', null, dataset.suite_cases_path, plan.run_dir);
-    if (holdoutPath) summary.metrics.baseline_holdout = await evaluate('baseline-holdout', null, holdoutPath, plan.run_dir);
+    // Specs from before baseline_sets existed score every set, as they did then.
+    const sets = new Set(spec.evaluation.baseline_sets ?? ['val', 'suite', 'holdout']);
+    if (sets.has('val')) summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
+    if (spec.evaluation.score_suite && sets.has('suite')) summary.metrics.baseline_suite = await evaluate('baseline-suite', null, dataset.suite_cases_path, plan.run_dir);
+    if (holdoutPath && sets.has('holdout')) summary.metrics.baseline_holdout = await evaluate('baseline-holdout', null, holdoutPath, plan.run_dir);
   } else {
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }

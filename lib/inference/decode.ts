@@ -33,6 +33,30 @@ export interface DecodeOptions {
 // 1.07 on Gemma 3 270M INT4); with two or more rows they are bit-identical to it.
 export const PREFILL_TAIL = 2;
 
+// Past max_new_tokens, a constrained generation inside an open `<tool_use>` block gets up to this many more
+// tokens to close it the shortest way the grammar allows (StepConstraint.pickClosing): a call cut off by the
+// budget would not parse, and constrained calls must always parse.
+export const CLOSING_ALLOWANCE = 32;
+
+// True when the text has a `<tool_use>` block that is not closed.
+export function insideOpenBlock(text: string): boolean {
+  return text.lastIndexOf('<tool_use>') > text.lastIndexOf('</tool_use>');
+}
+
+// True when the text ends in the middle of writing `<tool_use>` (at least `<tool`): the call has begun.
+export function endsInOpeningTag(text: string): boolean {
+  for (let n = 5; n < OPEN_TAG.length; n++) if (text.endsWith(OPEN_TAG.slice(0, n))) return true;
+  return false;
+}
+const OPEN_TAG = '<tool_use>';
+
+// Where a constrained generation stands once past its budget: inside a block (close it), still writing the
+// opening tag (finish it first, as the grammar and the model choose), or done.
+async function closingState(tok: TextTokenizer, tokenIds: number[]): Promise<'inside' | 'opening' | 'done'> {
+  const text = await tok.decode(tokenIds);
+  return insideOpenBlock(text) ? 'inside' : endsInOpeningTag(text) ? 'opening' : 'done';
+}
+
 // Why generation ended ('context_length': prompt + new tokens reached genai_config.json's context_length).
 export type StopReason = 'eos' | 'tool_use' | 'max_new_tokens' | 'context_length';
 
@@ -50,7 +74,8 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
   const promptLen = promptIds.length;
   const capacity = d.contextLength;
   // One all-ones mask for every step: each step feeds a view of its first `total` entries.
-  const mask = new BigInt64Array(Math.min(capacity, promptLen + opts.maxNewTokens) + 1).fill(1n);
+  const budget = opts.maxNewTokens + (opts.constraint ? CLOSING_ALLOWANCE : 0);
+  const mask = new BigInt64Array(Math.min(capacity, promptLen + budget) + 1).fill(1n);
   const ids = BigInt64Array.from(promptIds, (id) => BigInt(id));
   const positions = BigInt64Array.from(promptIds, (_, i) => BigInt(i));
   const emptyPast = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, d.numKvHeads, 0, d.headSize]);
@@ -97,6 +122,8 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
   const stepIds = new BigInt64Array(1);
   const stepPos = new BigInt64Array(1);
   let stopReason: StopReason = 'max_new_tokens';
+  let closing = 0; // tokens spent past max_new_tokens closing an open block
+  let closeMode: 'inside' | 'opening' | 'done' = 'done';
   for (;;) {
     tokenIds.push(next);
     opts.onToken?.(next);
@@ -112,7 +139,12 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
       stopReason = 'tool_use';
       break;
     }
-    if (tokenIds.length >= opts.maxNewTokens) break;
+    if (tokenIds.length >= opts.maxNewTokens) {
+      if (!opts.constraint || closing >= CLOSING_ALLOWANCE) break;
+      closeMode = await closingState(tok, tokenIds);
+      if (closeMode === 'done') break;
+      closing += 1;
+    }
     const total = promptLen + tokenIds.length;
     if (total >= capacity) {
       stopReason = 'context_length';
@@ -133,7 +165,8 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
     }
     opts.signal?.throwIfAborted();
     out = await session.run(step);
-    next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+    const row = lastLogits(out[d.logits] as ort.Tensor, d.vocabSize);
+    next = closeMode === 'inside' && opts.constraint ? await opts.constraint.pickClosing(row) : await pick(row);
   }
   return { tokenIds, stopReason, prefillMs, decodeMs: performance.now() - started - prefillMs };
 }

@@ -250,6 +250,12 @@ export interface ExperimentSpecInput {
      */
     run_baseline?: boolean;
     /**
+     * Which case sets the base model is scored on when run_baseline is on: val (the validation split), suite (the guide's 20 cases, when score_suite is on) and holdout (when holdout_cases is set). The base model writes until max_new_tokens on nearly every case, so each set costs about as long as the fine-tuned model's predictions of it; the CPU demo scores the base model on val only.
+     *
+     * @minItems 1
+     */
+    baseline_sets?: ["val" | "suite" | "holdout", ...("val" | "suite" | "holdout")[]];
+    /**
      * Fractions (0-1) the fine-tuned model must reach on the validation cases; the guide's targets are 0.95 / 0.98 / 0.97.
      */
     thresholds?: {
@@ -984,6 +990,12 @@ export interface ExperimentSpec {
      * Score the base model too, for the before/after comparison.
      */
     run_baseline: boolean;
+    /**
+     * Which case sets the base model is scored on when run_baseline is on: val (the validation split), suite (the guide's 20 cases, when score_suite is on) and holdout (when holdout_cases is set). The base model writes until max_new_tokens on nearly every case, so each set costs about as long as the fine-tuned model's predictions of it; the CPU demo scores the base model on val only.
+     *
+     * @minItems 1
+     */
+    baseline_sets: ["val" | "suite" | "holdout", ...("val" | "suite" | "holdout")[]];
     /**
      * Fractions (0-1) the fine-tuned model must reach on the validation cases; the guide's targets are 0.95 / 0.98 / 0.97.
      */

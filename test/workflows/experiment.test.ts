@@ -143,6 +143,17 @@ describe('passes at once', () => {
     expect(report?.summary).toMatchObject({ status: 'passed', bestAttempt: 1 });
   });
 
+  it('scores the base model only on the sets baseline_sets names', async () => {
+    const { id, summary } = await run('base-val-only', { evaluation: { baseline_sets: ['val'], score_suite: true }, dataset: { train_cases_sample: 0 } });
+    expect(summary.metrics.baseline?.tool_accuracy).toBeDefined();
+    expect(summary.metrics.baseline_suite).toBeUndefined();
+    expect(stage(summary, 'predict:baseline')?.status).toBe('completed');
+    expect(stage(summary, 'predict:baseline-suite')).toBeUndefined();
+    expect(summary.metrics.finetuned_suite).toBeDefined();
+    const labels = stubs.inputsOf<PredictInput>(id, 'predict').map((p) => p.out_path.split('/').pop());
+    expect(labels).toEqual(['predictions-baseline.jsonl', 'predictions-attempt-1.jsonl', 'predictions-attempt-1-suite.jsonl']);
+  });
+
   it('skips the baseline when run_baseline is false, and runs export, validate-quantized and the benchmark', async () => {
     const { id, summary } = await run('pass-nobase', {
       evaluation: { run_baseline: false }, dataset: { train_cases_sample: 0 },

@@ -25,6 +25,40 @@ export interface StepConstraint {
   isTerminated(): boolean;
   // Frees the matcher.
   dispose(): void;
+  // Past the token budget inside an open block: the allowed token that closes what is open (a string, the
+  // argument list, a list or dict, the tag), the likeliest of those by `logits`; else the likeliest allowed.
+  pickClosing(logits: Float32Array): Promise<number>;
+}
+
+// Ranks of the tokens that close something, by what they close first: a quote ends the string being written
+// (inside a string, brackets are just characters), then a bracket ends the argument list, a list or a dict,
+// then `</` starts the end tag. Only tokens made of closers count (`',` would open the next argument); the
+// grammar allows each only where it closes.
+const CLOSER_RANKS: [RegExp, number][] = [[/^'[)\]}]*$/, 1], [/^[)\]}]+$/, 2], [/^<\//, 3]];
+
+// Each token's closing rank (0: closes nothing); byte-level and sentencepiece vocabularies write these
+// ASCII characters as themselves.
+export function closingRanks(tokens: readonly string[]): Uint8Array {
+  const ranks = new Uint8Array(tokens.length);
+  tokens.forEach((t, id) => (ranks[id] = CLOSER_RANKS.find(([re]) => re.test(t))?.[1] ?? 0));
+  return ranks;
+}
+
+// The allowed (finite) entry of the best closing rank, the highest logit among equals; the highest allowed
+// logit when no closer is allowed; -1 when nothing is.
+export function pickByClosingRank(row: Float32Array, ranks: Uint8Array): number {
+  let best = -1;
+  let closer = -1;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i] as number;
+    if (v === -Infinity) continue;
+    if (best < 0 || v > (row[best] as number)) best = i;
+    const r = ranks[i] as number;
+    if (r === 0) continue;
+    const cr = closer < 0 ? 0 : (ranks[closer] as number);
+    if (closer < 0 || r < cr || (r === cr && v > (row[closer] as number))) closer = i;
+  }
+  return closer >= 0 ? closer : best;
 }
 
 // Reads the vocabulary of a Hugging Face tokenizer.json, padded to the model's output size.
@@ -42,6 +76,7 @@ export function grammarVocabFromTokenizerJson(json: Record<string, any>, vocabSi
 // Compiles the tools' grammar once per tool list and choice; hands out one matcher per generation.
 export class ToolConstraintCompiler {
   private readonly compiled = new Map<string, Promise<unknown>>();
+  private closers: Uint8Array | null = null;
 
   private constructor(private readonly xg: XGrammarModule, private readonly compiler: Awaited<ReturnType<XGrammarModule['GrammarCompiler']['createGrammarCompiler']>>, private readonly vocab: GrammarVocab) {}
 
@@ -71,13 +106,14 @@ export class ToolConstraintCompiler {
       this.compiled.set(key, compiled);
     }
     const matcher = await this.xg.GrammarMatcher.createGrammarMatcher((await compiled) as never, this.vocab.stopTokenIds);
-    return makeStep(matcher, this.vocab.tokens.length);
+    this.closers ??= closingRanks(this.vocab.tokens);
+    return makeStep(matcher, this.vocab.tokens.length, this.closers);
   }
 }
 
 // Wraps a matcher; the bitmask holds one bit per token, 32 to an Int32 word.
-function makeStep(matcher: Awaited<ReturnType<XGrammarModule['GrammarMatcher']['createGrammarMatcher']>>, vocabSize: number): StepConstraint {
-  return {
+function makeStep(matcher: Awaited<ReturnType<XGrammarModule['GrammarMatcher']['createGrammarMatcher']>>, vocabSize: number, closers: Uint8Array): StepConstraint {
+  const step: StepConstraint = {
     async maskLogits(logits, offset = 0) {
       const mask = await matcher.getNextTokenBitmask();
       // Runs of all-forbidden words are filled natively in one call; mixed words bit by bit.
@@ -103,5 +139,12 @@ function makeStep(matcher: Awaited<ReturnType<XGrammarModule['GrammarMatcher']['
     accept: (tokenId) => matcher.acceptToken(tokenId),
     isTerminated: () => matcher.isTerminated(),
     dispose: () => matcher.dispose(),
+    async pickClosing(logits) {
+      await step.maskLogits(logits);
+      const id = pickByClosingRank(logits, closers);
+      if (id < 0 || !matcher.acceptToken(id)) throw new Error('the grammar allows no token to close the open call');
+      return id;
+    },
   };
+  return step;
 }

@@ -86,7 +86,7 @@ export function integerRangeEbnf(lo: number, hi: number): string {
 
 // The EBNF expression for one value of a schema node.
 function valueEbnf(node: SchemaNode, path: string): string {
-  if (Array.isArray(node.enum)) return `( ${node.enum.map((v) => literalEbnf(v, path)).join(' | ')} )`;
+  if (Array.isArray(node.enum)) return literalAlternativesEbnf(node.enum.map((v) => literalText(v, path)));
   if (node.const !== undefined) return literalEbnf(node.const, path);
   const type = node.type;
   if (type === 'string') return typeof node.minLength === 'number' && node.minLength > 0 ? 'nonempty_str' : 'any_str';
@@ -108,12 +108,47 @@ function valueEbnf(node: SchemaNode, path: string): string {
 
 // A constant value (enum member) exactly as the renderer writes it.
 function literalEbnf(value: unknown, path: string): string {
-  if (typeof value === 'string') return quote(renderPythonString(value));
-  if (value === true) return '"True"';
-  if (value === false) return '"False"';
-  if (value === null) return '"None"';
-  if (typeof value === 'number' && Number.isFinite(value)) return quote(String(value));
+  return quote(literalText(value, path));
+}
+
+function literalText(value: unknown, path: string): string {
+  if (typeof value === 'string') return renderPythonString(value);
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null) return 'None';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   throw new Error(`cannot constrain ${path}: enum member ${JSON.stringify(value)} is not a string, number, boolean or null`);
+}
+
+// One of several literal texts, written as a prefix tree whose branches start with different characters.
+// Why not `"a" | "b" | ...`: web-xgrammar 0.1.27 merges the automaton states of alternatives that share a
+// prefix and then accepts splices such as 'researche-analyzer' from 'researcher' | 'code-analyzer'
+// (mlc-ai/xgrammar#618, fixed in the C++ library by #632, not yet in a WebAssembly release). A tree has no
+// two branches that begin alike, so there is nothing to merge.
+export function literalAlternativesEbnf(texts: readonly string[]): string {
+  const unique = [...new Set(texts)];
+  if (unique.length === 1) return quote(unique[0] as string);
+  const ends = unique.includes('');
+  const groups = new Map<string, string[]>();
+  for (const t of unique) {
+    if (t === '') continue;
+    const first = [...t][0] as string;
+    groups.set(first, [...(groups.get(first) ?? []), t.slice(first.length)]);
+  }
+  const branches = [...groups].map(([first, rests]) => {
+    // Longest common prefix of the branch, so chains of single characters become one literal.
+    let prefix = first;
+    let tails = rests;
+    while (tails.length > 1 || (tails.length === 1 && (tails[0] as string).length > 0)) {
+      const c = [...(tails[0] as string)][0];
+      if (c === undefined || !tails.every((t) => t.startsWith(c))) break;
+      prefix += c;
+      tails = tails.map((t) => t.slice(c.length));
+    }
+    return tails.length === 1 && tails[0] === '' ? quote(prefix) : `${quote(prefix)} ${literalAlternativesEbnf(tails)}`;
+  });
+  const body = branches.join(' | ');
+  return ends ? `( ${body} )?` : branches.length === 1 ? (branches[0] as string) : `( ${body} )`;
 }
 
 // The rule for one tool: its name, then its arguments in schema order, optional ones optional.

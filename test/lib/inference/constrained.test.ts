@@ -1,8 +1,9 @@
 // Constrained decoding in the engine on the tiny INT4 model: with the grammar on, every call parses and
-// fits its schema (even from a model that was never trained on these tools' arguments), a named
+// fits its schema and closes even when max_new_tokens runs out inside it (even from a model that was never trained on these tools' arguments), a named
 // tool_choice is obeyed, and the benchmark's fixed-length option runs past eos and the stop rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine } from '../../../lib/inference';
+import { CLOSING_ALLOWANCE } from '../../../lib/inference/decode';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
 import { createParamsChecker } from '../../../lib/tools/validate-params';
 import { onnxFixture } from '../../helpers/onnx-fixture';
@@ -21,10 +22,12 @@ describe('constrained decoding in the engine', () => {
   it('every call of a required tool_choice parses and validates', async () => {
     const compiler = await engine.constraints();
     const requests = ['Read the config file', 'find TODO in src', 'run the tests', 'start a mesh swarm', 'store the key foo'];
-    for (const request of requests) {
-      const r = await engine.generate(request, { maxNewTokens: 48, constraint: await compiler.start(TOOLS, 'required') });
+    // 48 tokens, and 6: the budget then runs out inside the call, which the closing allowance still closes.
+    for (const maxNewTokens of [48, 6]) for (const request of requests) {
+      const r = await engine.generate(request, { maxNewTokens, constraint: await compiler.start(TOOLS, 'required') });
       expect(r.text.startsWith('<tool_use>'), r.text).toBe(true);
-      if (!r.text.includes('</tool_use>')) continue; // ran out of tokens inside a long string
+      expect(r.text.endsWith('</tool_use>') || r.stopReason !== 'max_new_tokens', r.text).toBe(true);
+      expect(r.newTokens).toBeLessThanOrEqual(maxNewTokens + CLOSING_ALLOWANCE);
       expect(r.parseErrors, r.text).toEqual([]);
       expect(r.toolCalls.length).toBeGreaterThan(0);
       for (const call of r.toolCalls) expect(check({ tool: call.name, params: call.parameters })).toEqual([]);

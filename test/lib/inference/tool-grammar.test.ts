@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BASE_EXAMPLES } from '../../../lib/dataset/base-examples';
 import { orderParams } from '../../../lib/dataset/canonical';
 import { createRng } from '../../../lib/dataset/prng';
+import { CLOSING_ALLOWANCE, insideOpenBlock } from '../../../lib/inference/decode';
 import { buildToolCallGrammar, integerRangeEbnf } from '../../../lib/inference/grammar/tool-grammar';
 import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type ToolChoice } from '../../../lib/inference/grammar/tool-constraint';
 import { loadXGrammar, type XGrammarModule } from '../../../lib/inference/grammar/xgrammar';
@@ -131,6 +132,39 @@ describe('constrained decoding on a real tokenizer', () => {
       closed += parsed.calls.length;
     }
     expect(closed).toBeGreaterThanOrEqual(10);
+  }, 60_000);
+
+  it('past the budget, pickClosing closes any open call within the closing allowance, and the call parses', async () => {
+    const compiler = await ToolConstraintCompiler.create(vocab);
+    const logits = new Float32Array(vocab.tokens.length);
+    for (let seed = 1; seed <= 30; seed++) {
+      const step = await compiler.start(TOOLS, 'required');
+      if (!step) throw new Error('no constraint');
+      const rng = createRng(seed);
+      const ids: number[] = [];
+      // A random walk that never prefers closers stops anywhere: in a name, a string, a number, a list.
+      const cut = 5 + Math.floor(rng() * 40);
+      for (let i = 0; i < cut && !step.isTerminated(); i++) {
+        logits.fill(0);
+        await step.maskLogits(logits);
+        const allowed = [...logits.keys()].filter((id) => logits[id] === 0 && id !== eos);
+        const id = allowed[Math.floor(rng() * allowed.length)] as number;
+        expect(step.accept(id)).toBe(true);
+        ids.push(id);
+      }
+      let text = await tokenizer.decode(ids, false);
+      for (let extra = 0; insideOpenBlock(text); extra++) {
+        expect(extra, text).toBeLessThan(CLOSING_ALLOWANCE);
+        for (let i = 0; i < logits.length; i++) logits[i] = rng();
+        ids.push(await step.pickClosing(logits));
+        text = await tokenizer.decode(ids, false);
+      }
+      step.dispose();
+      const parsed = parseToolUse(text.slice(0, text.lastIndexOf('</tool_use>') + '</tool_use>'.length));
+      expect(parsed.errors, text).toEqual([]);
+      expect(parsed.calls.length, text).toBeGreaterThan(0);
+      for (const call of parsed.calls) expect(check(call), renderToolCall(call)).toEqual([]);
+    }
   }, 60_000);
 
   it('a named tool_choice only ever calls that tool; none constrains nothing', async () => {
