@@ -34,9 +34,9 @@ export interface DecodeOptions {
 export const PREFILL_TAIL = 2;
 
 // Past max_new_tokens, a constrained generation inside an open `<tool_use>` block gets up to this many more
-// tokens to close it the shortest way the grammar allows (StepConstraint.pickClosing): a call cut off by the
+// tokens (a bound: a character-level tokenizer may need ~40 for three missing required arguments) to close it the shortest way the grammar allows (StepConstraint.pickClosing): a call cut off by the
 // budget would not parse, and constrained calls must always parse.
-export const CLOSING_ALLOWANCE = 32;
+export const CLOSING_ALLOWANCE = 64;
 
 // True when the text has a `<tool_use>` block that is not closed.
 export function insideOpenBlock(text: string): boolean {
