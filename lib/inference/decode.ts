@@ -34,8 +34,9 @@ export interface DecodeOptions {
 export const PREFILL_TAIL = 2;
 
 // Past max_new_tokens, a constrained generation inside an open `<tool_use>` block gets up to this many more
-// tokens (a bound: a character-level tokenizer may need ~40 for three missing required arguments) to close it the shortest way the grammar allows (StepConstraint.pickClosing): a call cut off by the
-// budget would not parse, and constrained calls must always parse.
+// tokens to close it the shortest way the grammar allows (StepConstraint.pickClosing): a call cut off by the
+// budget would not parse, and constrained calls must always parse. A bound, not a typical cost: a character-
+// level tokenizer may need ~40 tokens to write three missing required arguments; the demo model needs a few.
 export const CLOSING_ALLOWANCE = 64;
 
 // True when the text has a `<tool_use>` block that is not closed.
