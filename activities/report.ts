@@ -35,9 +35,7 @@ export function renderArtifacts(artifacts: RunArtifacts | undefined): string[] {
     const check = v.top1_agreement !== null
       ? `top-1 agreement with fp32 ${pct(v.top1_agreement)} (${v.agreement_positions} positions)`
       : `greedy tokens ${v.tokens_equal ? 'equal' : 'differ'} to PyTorch (${v.check_prompts} prompts × ${v.check_new_tokens}), max logit diff ${v.max_logit_diff?.toExponential(1) ?? '—'}`;
-    // onnxruntime's dynamic INT8 quantization (the torch fallback's) has no blocks and no accuracy level.
-    const blocks = v.exporter.includes('quantize_dynamic') ? '' : `, block ${v.settings.block_size}, accuracy level ${v.settings.accuracy_level}`;
-    const how = name === 'fp32' ? v.exporter : `${v.exporter}${blocks}${v.settings.symmetric ? '' : ', asymmetric'}`;
+    const how = name === 'fp32' ? v.exporter : `${v.exporter}, block ${v.settings.block_size}, accuracy level ${v.settings.accuracy_level}${v.settings.symmetric ? '' : ', asymmetric'}`;
     lines.push(`| ONNX ${name} | ${megabytes(v.bytes)} | ${v.ratio_to_fp32.toFixed(3)} | ${check} | ${how} |`);
   }
   return lines;

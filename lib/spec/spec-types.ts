@@ -330,7 +330,7 @@ export interface ExperimentSpecInput {
      */
     enabled?: boolean;
     /**
-     * Which exporter makes the ONNX files. builder: the onnxruntime-genai model builder (GroupQueryAttention + MatMulNBits graphs; Phi-3/Phi-4, Gemma, Llama, Qwen, Mistral and the other architectures it lists; UnsupportedArchitecture otherwise). torch: torch.onnx.export (dynamo) of a KV-cache wrapper around the Hugging Face model (plain attention, any architecture transformers' DynamicCache serves), with onnxruntime's MatMulNBitsQuantizer for int4 (block_size, accuracy_level, symmetric apply) and quantize_dynamic for int8 (MatMulInteger, per-tensor int8 weights; symmetric applies, block_size and accuracy_level do not). auto: the builder when it supports the model's architecture, else torch. The summary's artifacts.onnx[format].exporter names the tools that made each file. See docs/INFERENCE.md.
+     * Which exporter makes the ONNX files. builder: the onnxruntime-genai model builder (GroupQueryAttention + MatMulNBits graphs; Phi-3/Phi-4, Gemma, Llama, Qwen, Mistral and the other architectures it lists; UnsupportedArchitecture otherwise). torch: torch.onnx.export (dynamo) of a KV-cache wrapper around the Hugging Face model (plain attention, any architecture transformers' DynamicCache serves), with onnxruntime's MatMulNBitsQuantizer for int8 and int4 (the same block_size, accuracy_level and symmetric settings). auto: the builder when it supports the model's architecture, else torch. The summary's artifacts.onnx[format].exporter names the tools that made each file. See docs/INFERENCE.md.
      */
     exporter?: "auto" | "builder" | "torch";
     /**
@@ -1069,7 +1069,7 @@ export interface ExperimentSpec {
      */
     enabled: boolean;
     /**
-     * Which exporter makes the ONNX files. builder: the onnxruntime-genai model builder (GroupQueryAttention + MatMulNBits graphs; Phi-3/Phi-4, Gemma, Llama, Qwen, Mistral and the other architectures it lists; UnsupportedArchitecture otherwise). torch: torch.onnx.export (dynamo) of a KV-cache wrapper around the Hugging Face model (plain attention, any architecture transformers' DynamicCache serves), with onnxruntime's MatMulNBitsQuantizer for int4 (block_size, accuracy_level, symmetric apply) and quantize_dynamic for int8 (MatMulInteger, per-tensor int8 weights; symmetric applies, block_size and accuracy_level do not). auto: the builder when it supports the model's architecture, else torch. The summary's artifacts.onnx[format].exporter names the tools that made each file. See docs/INFERENCE.md.
+     * Which exporter makes the ONNX files. builder: the onnxruntime-genai model builder (GroupQueryAttention + MatMulNBits graphs; Phi-3/Phi-4, Gemma, Llama, Qwen, Mistral and the other architectures it lists; UnsupportedArchitecture otherwise). torch: torch.onnx.export (dynamo) of a KV-cache wrapper around the Hugging Face model (plain attention, any architecture transformers' DynamicCache serves), with onnxruntime's MatMulNBitsQuantizer for int8 and int4 (the same block_size, accuracy_level and symmetric settings). auto: the builder when it supports the model's architecture, else torch. The summary's artifacts.onnx[format].exporter names the tools that made each file. See docs/INFERENCE.md.
      */
     exporter: "auto" | "builder" | "torch";
     /**

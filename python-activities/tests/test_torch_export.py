@@ -23,7 +23,7 @@ from activities.onnx_builder import builder_architectures
 from activities.onnx_check import OnnxDecoder, check_examples, greedy_torch
 from activities.paths import read_jsonl
 from activities.quantize import run_quantize
-from activities.torch_export import gemm_to_matmul
+from activities.torch_export import fold_weight_transposes, gemm_to_matmul
 
 CHECK = ExportCheck(prompts=2, new_tokens=32, max_logit_diff=1e-3, agreement_records=8)
 FRESH = Path(__file__).with_name("onnx_fresh_process.py")
@@ -60,7 +60,13 @@ def fallback(gpt2: Path) -> dict:
     fp32 = run_export(_inp(root, gpt2, "fp32"))
     int8 = run_quantize(_inp(root, gpt2, "int8"))
     int4 = run_quantize(_inp(root, gpt2, "int4", block_size=32, accuracy_level=4))
-    return {"root": root, "fp32": fp32, "int8": int8, "int4": int4}
+    return {"root": root, "merged": gpt2, "fp32": fp32, "int8": int8, "int4": int4}
+
+
+def _params(merged: Path) -> list:
+    from transformers import AutoModelForCausalLM
+
+    return list(AutoModelForCausalLM.from_pretrained(str(merged)).parameters())
 
 
 def test_auto_picks_the_builder_only_for_its_architectures():
@@ -75,8 +81,9 @@ def test_auto_picks_the_builder_only_for_its_architectures():
 
 def test_fallback_variants_files_and_figures(fallback):
     fp32, int8, int4 = fallback["fp32"], fallback["int8"], fallback["int4"]
+    assert fp32.bytes < 1.15 * sum(p.numel() * 4 for p in _params(fallback["merged"]))  # weights once, little graph text
     assert fp32.exporter.startswith("torch.onnx.export (dynamo) torch 2.")
-    assert "quantize_dynamic" in int8.exporter and "MatMulNBitsQuantizer" in int4.exporter
+    assert int8.exporter.endswith("MatMulNBitsQuantizer 8-bit") and int4.exporter.endswith("MatMulNBitsQuantizer 4-bit")
     assert fp32.tokens_equal and fp32.max_logit_diff is not None and fp32.max_logit_diff < 1e-3
     for v in (fp32, int8, int4):
         d = Path(v.path)
@@ -90,9 +97,12 @@ def test_fallback_variants_files_and_figures(fallback):
     assert int8.top1_agreement >= int4.top1_agreement
     import onnx
 
-    ops = {v: {n.op_type for n in onnx.load(str(Path(fallback[v].path) / "model.onnx"), load_external_data=False).graph.node}
-           for v in ("int8", "int4")}
-    assert "MatMulInteger" in ops["int8"] and "MatMulNBits" in ops["int4"]
+    for v, bits in (("int8", 8), ("int4", 4)):
+        graph = onnx.load(str(Path(fallback[v].path) / "model.onnx"), load_external_data=False).graph
+        nbits = [n for n in graph.node if n.op_type == "MatMulNBits"]
+        assert len(nbits) == 2 * 4 + 1  # per layer: c_attn, attn c_proj, c_fc, mlp c_proj (Gemm rewritten); the LM head
+        assert all({a.name: a.i for a in n.attribute}["bits"] == bits for n in nbits)
+        assert not any(n.op_type == "Gemm" for n in graph.node)
     assert not [p.name for p in fallback["root"].iterdir() if p.name.startswith(".")]  # no temp folders left
     again = run_quantize(_inp(fallback["root"], Path(fp32.path).parents[1] / "gpt2-merged", "int4", block_size=32, accuracy_level=4))
     assert again.reused and again.exporter == int4.exporter
@@ -147,21 +157,25 @@ def test_cancel_stops_the_torch_child(gpt2):
     assert not root.exists() or not list(root.iterdir())
 
 
-def test_gemm_rewrite_keeps_the_product():
+def test_weight_rewrites_keep_the_product():
+    """Gemm -> MatMul + Add and MatMul(x, Transpose(W)) -> MatMul(x, W^T): same outputs, constant weights."""
     import numpy as np
     import onnx
     import onnxruntime as ort
     from onnx import helper, numpy_helper
 
     rng = np.random.default_rng(0)
-    w, c = rng.standard_normal((5, 3)).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+    w, c, e = (rng.standard_normal(s).astype(np.float32) for s in ((5, 3), (5,), (7, 5)))
     graph = helper.make_graph(
-        [helper.make_node("Gemm", ["x", "w", "c"], ["y"], transB=1, name="g")], "g",
+        [helper.make_node("Gemm", ["x", "w", "c"], ["h"], transB=1, name="g"),
+         helper.make_node("Transpose", ["e"], ["et"], perm=[1, 0], name="t"),
+         helper.make_node("MatMul", ["h", "et"], ["y"], name="m")], "g",
         [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2, 3])],
-        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2, 5])],
-        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(c, "c")])
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2, 7])],
+        [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (c, "c"), (e, "e"))])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=10)
     x = rng.standard_normal((2, 3)).astype(np.float32)
-    assert gemm_to_matmul(model) == 1 and [n.op_type for n in model.graph.node] == ["MatMul", "Add"]
+    assert gemm_to_matmul(model) == 1 and fold_weight_transposes(model) == 1
+    assert [n.op_type for n in model.graph.node] == ["MatMul", "Add", "MatMul"]
     y = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
-    np.testing.assert_allclose(y, x @ w.T + c, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(y, (x @ w.T + c) @ e.T, rtol=1e-5, atol=1e-5)

@@ -10,17 +10,17 @@ const variant = (exporter: string, over: Partial<OnnxArtifact> = {}): OnnxArtifa
 });
 
 describe('report.md exported models', () => {
-  it('shows which exporter made each file, without block settings for dynamic INT8', () => {
+  it('shows which exporter made each file, the torch.onnx fallback's included', () => {
     const torch = 'torch.onnx.export (dynamo) torch 2.13.0';
     const lines = renderArtifacts({
       onnx: {
         fp32: variant(torch),
-        int8: variant(`${torch} + onnxruntime 1.31.1 quantize_dynamic`, { settings: { precision: 'int8', block_size: 32, accuracy_level: 4, symmetric: true }, top1_agreement: 0.9, agreement_positions: 100 }),
-        int4: variant(`${torch} + onnxruntime 1.31.1 MatMulNBitsQuantizer`, { settings: { precision: 'int4', block_size: 64, accuracy_level: 4, symmetric: false }, top1_agreement: 0.8, agreement_positions: 100 }),
+        int8: variant(`${torch} + onnxruntime 1.31.1 MatMulNBitsQuantizer 8-bit`, { settings: { precision: 'int8', block_size: 32, accuracy_level: 4, symmetric: true }, top1_agreement: 0.9, agreement_positions: 100 }),
+        int4: variant(`${torch} + onnxruntime 1.31.1 MatMulNBitsQuantizer 4-bit`, { settings: { precision: 'int4', block_size: 64, accuracy_level: 4, symmetric: false }, top1_agreement: 0.8, agreement_positions: 100 }),
       },
     }).join('\n');
     expect(lines).toContain(`| ONNX fp32 | 1.0 MB | 1.000 | greedy tokens equal to PyTorch (4 prompts × 32), max logit diff 1.0e-6 | ${torch} |`);
-    expect(lines).toMatch(/\| ONNX int8 \|.*\| torch\.onnx\.export \(dynamo\) torch 2\.13\.0 \+ onnxruntime 1\.31\.1 quantize_dynamic \|/);
-    expect(lines).toContain('MatMulNBitsQuantizer, block 64, accuracy level 4, asymmetric |');
+    expect(lines).toMatch(/\| ONNX int8 \|.*top-1 agreement with fp32 90\.0 % \(100 positions\) \| torch\.onnx\.export \(dynamo\) torch 2\.13\.0 \+ onnxruntime 1\.31\.1 MatMulNBitsQuantizer 8-bit, block 32, accuracy level 4 \|/);
+    expect(lines).toContain('MatMulNBitsQuantizer 4-bit, block 64, accuracy level 4, asymmetric |');
   });
 });
