@@ -217,7 +217,10 @@ def quantize(reference: Path, out: Path, precision: str, block_size: int, accura
     model = onnx.load(str(reference / GRAPH))  # loads the external data too
     gemm_to_matmul(model)
     fold_weight_transposes(model)
-    config = DefaultWeightOnlyQuantConfig(block_size=block_size, is_symmetric=symmetric, accuracy_level=accuracy_level, bits=bits)
+    # INT4 also quantizes the embedding lookup (GatherBlockQuantized, as the builder's INT4 does; 4 bits only).
+    ops = ("MatMul", "Gather") if bits == 4 else ("MatMul",)
+    config = DefaultWeightOnlyQuantConfig(block_size=block_size, is_symmetric=symmetric, accuracy_level=accuracy_level,
+                                          bits=bits, op_types_to_quantize=ops)
     quantizer = MatMulNBitsQuantizer(model, algo_config=config)
     quantizer.process()
     quantizer.model.save_model_to_file(str(out / GRAPH), use_external_data_format=True)

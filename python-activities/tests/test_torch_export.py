@@ -103,6 +103,7 @@ def test_fallback_variants_files_and_figures(fallback):
         assert len(nbits) == 2 * 4 + 1  # per layer: c_attn, attn c_proj, c_fc, mlp c_proj (Gemm rewritten); the LM head
         assert all({a.name: a.i for a in n.attribute}["bits"] == bits for n in nbits)
         assert not any(n.op_type == "Gemm" for n in graph.node)
+        assert any(n.op_type == "GatherBlockQuantized" for n in graph.node) == (bits == 4)  # the embedding, as the builder's INT4
     assert not [p.name for p in fallback["root"].iterdir() if p.name.startswith(".")]  # no temp folders left
     again = run_quantize(_inp(fallback["root"], Path(fp32.path).parents[1] / "gpt2-merged", "int4", block_size=32, accuracy_level=4))
     assert again.reused and again.exporter == int4.exporter

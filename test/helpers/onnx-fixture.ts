@@ -15,6 +15,8 @@ export interface OnnxFixture {
   int4: string;
   /** The same model's fp32 through the torch.onnx fallback exporter (python-activities/activities/torch_export.py). */
   torchFp32: string;
+  /** Its INT4 (onnxruntime's MatMulNBitsQuantizer on torchFp32). */
+  torchInt4: string;
   data: { train: string; val: string; cases: string };
   vocabSize: number;
 }
@@ -66,6 +68,7 @@ async function buildOnce(): Promise<OnnxFixture> {
     fp32: abs(info.variants.fp32 ?? ''),
     int4: abs(info.variants.int4 ?? ''),
     torchFp32: abs(info.variants.torch_fp32 ?? ''),
+    torchInt4: abs(info.variants.torch_int4 ?? ''),
     data: { train: abs(info.data.train), val: abs(info.data.val), cases: abs(info.data.cases) },
     vocabSize: info.vocab_size,
   };
