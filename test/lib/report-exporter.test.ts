@@ -10,7 +10,7 @@ const variant = (exporter: string, over: Partial<OnnxArtifact> = {}): OnnxArtifa
 });
 
 describe('report.md exported models', () => {
-  it('shows which exporter made each file, the torch.onnx fallback's included', () => {
+  it('shows which exporter made each file, the torch.onnx fallback included', () => {
     const torch = 'torch.onnx.export (dynamo) torch 2.13.0';
     const lines = renderArtifacts({
       onnx: {
