@@ -128,6 +128,30 @@ def test_fallback_variants_load_in_fresh_processes(fallback, gpt2, tiny_run):
     assert genai == torch_tokens[:len(genai)]  # onnxruntime-genai stops at EOS; the tokens before it match
 
 
+def test_fallback_graph_runs_left_padded_batches(fallback, gpt2):
+    """Batch and lengths stay symbolic; positions come from the mask, so a left-padded row equals the unpadded one."""
+    import numpy as np
+    import onnxruntime as ort
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(str(gpt2)).eval()
+    sess = ort.InferenceSession(str(Path(fallback["fp32"].path) / "model.onnx"), providers=["CPUExecutionProvider"])
+    ids = np.array([[0, 0, 5, 6, 7], [8, 9, 10, 11, 12]], dtype=np.int64)
+    mask = np.array([[0, 0, 1, 1, 1], [1, 1, 1, 1, 1]], dtype=np.int64)
+    empty = np.zeros((2, 4, 0, 16), np.float32)
+    names = [f"past_key_values.{i}.{kv}" for i in range(2) for kv in ("key", "value")]
+    out = sess.run(None, {"input_ids": ids, "attention_mask": mask, **{n: empty for n in names}})
+    past = dict(zip(names, out[1:]))
+    step = sess.run(None, {"input_ids": np.array([[3], [4]], dtype=np.int64),
+                           "attention_mask": np.concatenate([mask, np.ones((2, 1), np.int64)], 1), **past})
+    with torch.no_grad():
+        row0 = model(input_ids=torch.tensor([[5, 6, 7, 3]])).logits[0].numpy()
+        row1 = model(input_ids=torch.tensor([[8, 9, 10, 11, 12, 4]])).logits[0].numpy()
+    assert np.abs(out[0][0, 2:] - row0[:3]).max() < 1e-4 and np.abs(step[0][0, -1] - row0[3]).max() < 1e-4
+    assert np.abs(out[0][1] - row1[:5]).max() < 1e-4 and np.abs(step[0][1, -1] - row1[5]).max() < 1e-4
+
+
 def test_exporter_torch_forced_on_the_builders_tiny_model(tiny_run):
     """exporter: torch on the project's tiny Phi-3 model: fp32 equal to PyTorch, positions from the mask."""
     root = Path(tiny_run["run_dir"]) / "torch-export" / "phi3"
