@@ -357,6 +357,8 @@ export interface ExportInput {
   record_format: 'text' | 'chat';
   check: ExportCheck;
   reference_dir: string | null;
+  /** auto (the builder when it supports the architecture, else torch), builder, or torch (torch.onnx.export fallback). */
+  exporter: 'auto' | 'builder' | 'torch';
 }
 
 // One ONNX variant folder, who made it, and its check figures.

@@ -66,7 +66,7 @@ export async function runExportStages(ctx: ExportContext, artifacts: RunArtifact
   const { reference, quantized } = planVariants(spec.quantization);
   const input = (v: PlannedVariant, referenceDir: string | null): ExportInput => ({
     run_dir: plan.run_dir, merged_dir: merged.merged_dir, out_dir: `${root}/onnx/${v.settings.precision}`, settings: v.settings,
-    val_path: dataset.val_path, record_format: spec.dataset.format, check, reference_dir: referenceDir,
+    val_path: dataset.val_path, record_format: spec.dataset.format, check, reference_dir: referenceDir, exporter: spec.quantization.exporter,
   });
   const fp32 = await state.stage('export', () => ctx.py('export').export_onnx(input(reference, null)));
   artifacts.onnx = { fp32: describeVariant(fp32, fp32.bytes, reference) };

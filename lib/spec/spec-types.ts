@@ -328,13 +328,17 @@ export interface ExperimentSpecInput {
     on_exhausted?: "stop" | "continue";
   };
   /**
-   * Merge the best adapter into the base model, export it to ONNX with a KV cache (onnxruntime-genai model builder) and quantize it. Runs after the best attempt when the run passed or remediation.on_exhausted is continue; writes <run>/export/merged and <run>/export/onnx/<format>/ (model.onnx + data, genai_config.json, tokenizer files, chat template, config.json).
+   * Merge the best adapter into the base model, export it to ONNX with a KV cache (onnxruntime-genai model builder, or the torch.onnx fallback: see exporter) and quantize it. Runs after the best attempt when the run passed or remediation.on_exhausted is continue; writes <run>/export/merged and <run>/export/onnx/<format>/ (model.onnx + data, genai_config.json, tokenizer files, chat template, config.json).
    */
   quantization?: {
     /**
      * Merge, export to ONNX and quantize after fine-tuning, then validate the variants in the TypeScript engine (validate-quantized: every listed format; fp32 only when listed, since the reference export is already checked token for token against PyTorch).
      */
     enabled?: boolean;
+    /**
+     * Which exporter makes the ONNX files. builder: the onnxruntime-genai model builder (GroupQueryAttention + MatMulNBits graphs; Phi-3/Phi-4, Gemma, Llama, Qwen, Mistral and the other architectures it lists; UnsupportedArchitecture otherwise). torch: torch.onnx.export (dynamo) of a KV-cache wrapper around the Hugging Face model (plain attention, any architecture transformers' DynamicCache serves), with onnxruntime's MatMulNBitsQuantizer for int8 and int4 (the same block_size, accuracy_level and symmetric settings). auto: the builder when it supports the model's architecture, else torch. The summary's artifacts.onnx[format].exporter names the tools that made each file. See docs/INFERENCE.md.
+     */
+    exporter?: "auto" | "builder" | "torch";
     /**
      * validate-quantized also predicts with schema-constrained decoding and reports both accuracies per variant (the keep/reject rule uses the unconstrained one).
      */
@@ -1069,13 +1073,17 @@ export interface ExperimentSpec {
     on_exhausted: "stop" | "continue";
   };
   /**
-   * Merge the best adapter into the base model, export it to ONNX with a KV cache (onnxruntime-genai model builder) and quantize it. Runs after the best attempt when the run passed or remediation.on_exhausted is continue; writes <run>/export/merged and <run>/export/onnx/<format>/ (model.onnx + data, genai_config.json, tokenizer files, chat template, config.json).
+   * Merge the best adapter into the base model, export it to ONNX with a KV cache (onnxruntime-genai model builder, or the torch.onnx fallback: see exporter) and quantize it. Runs after the best attempt when the run passed or remediation.on_exhausted is continue; writes <run>/export/merged and <run>/export/onnx/<format>/ (model.onnx + data, genai_config.json, tokenizer files, chat template, config.json).
    */
   quantization: {
     /**
      * Merge, export to ONNX and quantize after fine-tuning, then validate the variants in the TypeScript engine (validate-quantized: every listed format; fp32 only when listed, since the reference export is already checked token for token against PyTorch).
      */
     enabled: boolean;
+    /**
+     * Which exporter makes the ONNX files. builder: the onnxruntime-genai model builder (GroupQueryAttention + MatMulNBits graphs; Phi-3/Phi-4, Gemma, Llama, Qwen, Mistral and the other architectures it lists; UnsupportedArchitecture otherwise). torch: torch.onnx.export (dynamo) of a KV-cache wrapper around the Hugging Face model (plain attention, any architecture transformers' DynamicCache serves), with onnxruntime's MatMulNBitsQuantizer for int8 and int4 (the same block_size, accuracy_level and symmetric settings). auto: the builder when it supports the model's architecture, else torch. The summary's artifacts.onnx[format].exporter names the tools that made each file. See docs/INFERENCE.md.
+     */
+    exporter: "auto" | "builder" | "torch";
     /**
      * validate-quantized also predicts with schema-constrained decoding and reports both accuracies per variant (the keep/reject rule uses the unconstrained one).
      */

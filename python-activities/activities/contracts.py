@@ -253,6 +253,7 @@ class BenchmarkOutput:
     results: list[BenchResult]
     results_path: str
 OnnxPrecision = Literal["fp32", "int8", "int4"]
+ExporterChoice = Literal["auto", "builder", "torch"]
 
 
 @dataclass
@@ -315,6 +316,7 @@ class ExportInput:
     record_format: RecordFormat = "text"
     check: ExportCheck = field(default_factory=ExportCheck)
     reference_dir: Optional[str] = None
+    exporter: ExporterChoice = "auto"
 
 
 @dataclass

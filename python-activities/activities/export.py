@@ -1,11 +1,14 @@
-"""Stage export: the merged model to ONNX fp32 with a KV cache (onnxruntime-genai builder), checked
-against the merged PyTorch model before the folder is published."""
+"""Stage export: the merged model to ONNX fp32 with a KV cache, checked against the merged PyTorch model before
+the folder is published. The onnxruntime-genai builder makes the files when it supports the architecture; else
+(or when quantization.exporter says torch) torch_export.py does, with torch.onnx.export and onnxruntime's
+quantizers."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -13,10 +16,11 @@ from typing import Any, Callable
 
 from temporalio import activity
 
+from . import torch_export
 from .contracts import ExportInput, ExportOutput, QuantSettings
-from .errors import ExportMismatch, InvalidSpec, ModelNotFound
+from .errors import ExportMismatch, InvalidSpec, ModelNotFound, UnsupportedArchitecture
 from .heartbeat import Heartbeater, raise_if_cancelled
-from .onnx_builder import LOG_NAME, builder_argv, complete_variant, dir_bytes, exporter_name, run_builder
+from .onnx_builder import LOG_NAME, builder_architectures, builder_argv, complete_variant, dir_bytes, exporter_name, run_builder
 from .onnx_check import OnnxDecoder, check_examples, compare_greedy, greedy_torch
 from .paths import inside, publish_dir, read_jsonl, require_run_dir, tmp_dir_for
 
@@ -36,12 +40,56 @@ def validate_settings(s: QuantSettings) -> None:
         raise InvalidSpec(f"accuracy_level {s.accuracy_level} is not 0..4", {"accuracy_level": s.accuracy_level})
 
 
-def variant_key(inp: ExportInput, merged: Path) -> str:
+def choose_exporter(inp: ExportInput, architecture: str) -> str:
+    """builder or torch: the spec's choice, or (auto) the builder when it dispatches on the architecture."""
+    if inp.exporter not in ("auto", "builder", "torch"):
+        raise InvalidSpec(f"unknown exporter {inp.exporter!r} (auto, builder, torch)", {"exporter": inp.exporter})
+    if inp.exporter != "auto":
+        return inp.exporter
+    return "builder" if architecture in builder_architectures() else "torch"
+
+
+def exporter_label(exporter: str, precision: str) -> str:
+    """The summary's `exporter`: which tools made the files, with versions."""
+    return exporter_name() if exporter == "builder" else torch_export.exporter_label(precision)
+
+
+def variant_key(inp: ExportInput, merged: Path, exporter: str) -> str:
     """What a variant folder depends on: the merged folder's stamp, the settings, the check, the exporter."""
     stamp = merged / "tooltune_merge.json"
     h = hashlib.sha256(stamp.read_bytes() if stamp.is_file() else str(merged).encode())
-    h.update(json.dumps([asdict(inp.settings), asdict(inp.check), inp.reference_dir, exporter_name()]).encode())
+    label = exporter_label(exporter, inp.settings.precision)
+    h.update(json.dumps([asdict(inp.settings), asdict(inp.check), inp.reference_dir, label]).encode())
     return h.hexdigest()
+
+
+def torch_argv(inp: ExportInput, merged: Path, out: Path) -> list[str]:
+    """torch_export.py's command line: fp32 from the merged model, int8/int4 from the fp32 reference variant."""
+    s = inp.settings
+    script = [sys.executable, str(Path(torch_export.__file__))]
+    if s.precision == "fp32":
+        return [*script, "export", "--input", str(merged), "--output", str(out)]
+    reference = inside(inp.run_dir, inp.reference_dir or "", "reference_dir")
+    return [*script, "quantize", "--input", str(reference), "--output", str(out), "--precision", s.precision,
+            "--block-size", str(int(s.block_size)), "--accuracy-level", str(int(s.accuracy_level)),
+            "--symmetric", "true" if s.symmetric else "false"]
+
+
+def make_files(inp: ExportInput, exporter: str, merged: Path, tmp: Path, staging: Path, details: dict[str, Any]) -> str:
+    """Run the chosen exporter into tmp; auto falls back to torch when the builder refuses the architecture."""
+    if exporter == "builder":
+        try:
+            run_builder(builder_argv(merged, tmp, staging / "cache", inp.settings), staging / LOG_NAME, details)
+            return exporter
+        except UnsupportedArchitecture:
+            if inp.exporter != "auto":
+                raise
+        shutil.rmtree(tmp)
+        tmp.mkdir()
+        exporter = "torch"
+    details["exporter"] = exporter
+    run_builder(torch_argv(inp, merged, tmp), staging / LOG_NAME, details, tool="torch_export.py (torch.onnx fallback)")
+    return exporter
 
 
 def build_variant(inp: ExportInput, check: Callable[[Path, Path], Figures]) -> ExportOutput:
@@ -53,24 +101,25 @@ def build_variant(inp: ExportInput, check: Callable[[Path, Path], Figures]) -> E
     final = inside(inp.run_dir, inp.out_dir, "out_dir")
     if not (merged / "config.json").is_file():
         raise ModelNotFound(f"merged model not found: {merged}", {"merged_dir": str(merged)})
-    key = variant_key(inp, merged)
+    arch = (json.loads((merged / "config.json").read_text()).get("architectures") or ["?"])[0]
+    exporter = choose_exporter(inp, arch)
+    key = variant_key(inp, merged, exporter)
     stamp = final / STAMP
     if stamp.is_file() and json.loads(stamp.read_text()).get("key") == key:
         done = json.loads(stamp.read_text())["output"]
         done["settings"] = QuantSettings(**done["settings"])
         return ExportOutput(**{**done, "reused": True, "wall_time_s": round(time.perf_counter() - t0, 3)})
     tmp, staging = tmp_dir_for(final), tmp_dir_for(final.parent / f"{final.name}-input")
-    arch = (json.loads((merged / "config.json").read_text()).get("architectures") or ["?"])[0]
-    details = {"variant": inp.settings.precision, "step": "build", "architecture": arch}
+    details = {"variant": inp.settings.precision, "step": "build", "architecture": arch, "exporter": exporter}
     try:
-        argv = builder_argv(merged, tmp, staging / "cache", inp.settings)
-        run_builder(argv, staging / LOG_NAME, details)
+        exporter = make_files(inp, exporter, merged, tmp, staging, details)
         shutil.copy2(staging / LOG_NAME, tmp / LOG_NAME)
         complete_variant(tmp, merged)
         details["step"] = "check"
         with Heartbeater(lambda: dict(details)):
             figures = check(tmp, merged)
-        out = ExportOutput(variant=inp.settings.precision, path=str(final), bytes=dir_bytes(tmp), exporter=exporter_name(),
+        label = exporter_label(exporter, inp.settings.precision)
+        out = ExportOutput(variant=inp.settings.precision, path=str(final), bytes=dir_bytes(tmp), exporter=label,
                            settings=inp.settings, reused=False, wall_time_s=round(time.perf_counter() - t0, 3), **figures)
         (tmp / STAMP).write_text(json.dumps({"key": key, "output": asdict(out)}, indent=2))
     except BaseException:

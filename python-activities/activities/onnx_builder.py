@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from functools import lru_cache
 from importlib.metadata import version
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,16 @@ def exporter_name() -> str:
     return f"onnxruntime-genai builder {version('onnxruntime-genai')}"
 
 
+@lru_cache(maxsize=1)
+def builder_architectures() -> frozenset[str]:
+    """The Hugging Face architectures the pinned builder dispatches on (read from its source, not imported)."""
+    spec = find_spec("onnxruntime_genai.models.builder")
+    if spec is None or not spec.origin:
+        return frozenset()
+    text = Path(spec.origin).read_text(errors="replace")
+    return frozenset(re.findall(r'config\.architectures\[0\] == "(\w+)"', text))
+
+
 def builder_argv(input_dir: Path, out_dir: Path, cache_dir: Path, s: QuantSettings) -> list[str]:
     """The builder's command line; every value is our own typed setting, never shell text."""
     extra = ["windowed_kv_cache=false", f"is_symmetric={'true' if s.symmetric else 'false'}"]
@@ -37,8 +50,9 @@ def builder_argv(input_dir: Path, out_dir: Path, cache_dir: Path, s: QuantSettin
             "-p", s.precision, "-e", "cpu", "-c", str(cache_dir), "--extra_options", *extra]
 
 
-def run_builder(argv: list[str], log_path: Path, details: dict[str, Any]) -> None:
-    """Run the builder, heartbeating every 2 s; cancellation kills it; failures are typed."""
+def run_builder(argv: list[str], log_path: Path, details: dict[str, Any], tool: str = "the ONNX builder") -> None:
+    """Run an exporter child (the builder or torch_export.py), heartbeating every 2 s; cancellation kills it;
+    failures are typed."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     t0 = time.monotonic()
     with open(log_path, "wb") as log:
@@ -66,9 +80,9 @@ def run_builder(argv: list[str], log_path: Path, details: dict[str, Any]) -> Non
         tail = log_path.read_text(errors="replace")[-2000:]
         if "is not currently supported" in tail:
             raise UnsupportedArchitecture(
-                f"the onnxruntime-genai builder does not support {details.get('architecture', 'this architecture')}, "
-                "and tooltune has no fallback exporter yet", {**details, "log_tail": tail[-500:]})
-        raise ExportFailed(f"the ONNX builder exited with status {rc}", {**details, "log_tail": tail})
+                f"the onnxruntime-genai builder does not support {details.get('architecture', 'this architecture')}; "
+                "quantization.exporter auto or torch exports it with torch.onnx instead", {**details, "log_tail": tail[-500:]})
+        raise ExportFailed(f"{tool} exited with status {rc}", {**details, "log_tail": tail})
 
 
 def complete_variant(out_dir: Path, merged_dir: Path) -> None:

@@ -5,7 +5,10 @@ the quantize activity (the onnxruntime-genai builder's MatMulNBits), plus onnxru
 of the fp32 graph (MatMulInteger) for comparison. Decode speed: the plain onnxruntime KV-cache greedy loop of
 activities/onnx_check.py, --new-tokens tokens after a validation prompt, median of --repeats after one warm-up.
 
-Run: python-activities/.venv/bin/python python-activities/bench/bench_export.py --model gguf [--merged DIR] [--threads 2]
+With --fallback: the builder's fp32/int8/int4 at the defaults against the same three made by the torch.onnx
+fallback exporter (quantization.exporter: torch) from the same merged model.
+
+Run: python-activities/.venv/bin/python python-activities/bench/bench_export.py --model gguf [--merged DIR] [--threads 2] [--fallback]
 """
 
 from __future__ import annotations
@@ -107,31 +110,44 @@ def main() -> None:
     ap.add_argument("--new-tokens", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--records", type=int, default=32)
+    ap.add_argument("--fallback", action="store_true", help="compare the builder with the torch.onnx fallback exporter")
     args = ap.parse_args()
     load = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-export-"))
+    os.environ.setdefault("TOOLTUNE_ARTIFACTS_ROOT", str(work))  # the activities keep their paths inside it
     try:
         merged = source_model(args.model, args.merged, work)
         run = work / "run"
         val = write_dataset(work / "val-data")["val"]
         check = ExportCheck(prompts=4, new_tokens=32, max_logit_diff=0.01, agreement_records=args.records)
 
-        def inp(s: QuantSettings, name: str) -> ExportInput:
+        def inp(s: QuantSettings, name: str, exporter: str = "builder", reference: str = "fp32") -> ExportInput:
             return ExportInput(run_dir=str(run), merged_dir=str(merged), out_dir=str(run / "onnx" / name), settings=s,
-                               val_path=val, check=check, reference_dir=str(run / "onnx" / "fp32"))
+                               val_path=val, check=check, reference_dir=str(run / "onnx" / reference), exporter=exporter)
 
         from transformers import AutoTokenizer
 
         examples = check_examples(AutoTokenizer.from_pretrained(str(merged)), read_jsonl(val, "val"), "text", args.records)
         fp32 = run_export(inp(QuantSettings(precision="fp32"), "fp32"))
         rows = [("fp32 (builder)", fp32.wall_time_s, fp32.bytes, None, Path(fp32.path))]
-        for precision, block, level in CANDIDATES:
+        candidates = [c for c in CANDIDATES if c[2] == 4] if args.fallback else CANDIDATES
+        for precision, block, level in candidates:
             out = run_quantize(inp(QuantSettings(precision=precision, block_size=block, accuracy_level=level), f"{precision}-b{block}-l{level}"))
             rows.append((f"{precision} builder, block {block}, accuracy_level {level}", out.wall_time_s, out.bytes, out.top1_agreement, Path(out.path)))
-        dyn = run / "onnx" / "int8-dynamic"
-        secs = dynamic_int8(Path(fp32.path), dyn)
         ref = OnnxDecoder(Path(fp32.path))
-        rows.append(("int8 onnxruntime quantize_dynamic (per-tensor)", secs, dir_bytes(dyn), top1_agreement(ref, OnnxDecoder(dyn), examples)[0], dyn))
+        if args.fallback:
+            tfp32 = run_export(inp(QuantSettings(precision="fp32"), "fp32-torch", "torch"))
+            rows.append((f"fp32 torch.onnx fallback (max logit diff vs PyTorch {tfp32.max_logit_diff:.1e})", tfp32.wall_time_s,
+                         tfp32.bytes, top1_agreement(ref, OnnxDecoder(Path(tfp32.path)), examples)[0], Path(tfp32.path)))
+            for precision, block, level in candidates:
+                qs = QuantSettings(precision=precision, block_size=block, accuracy_level=level)
+                out = run_quantize(inp(qs, f"{precision}-torch", "torch", "fp32-torch"))
+                rows.append((f"{precision} torch.onnx fallback, block {block}, accuracy_level {level}", out.wall_time_s, out.bytes,
+                             top1_agreement(ref, OnnxDecoder(Path(out.path)), examples)[0], Path(out.path)))
+        else:
+            dyn = run / "onnx" / "int8-dynamic"
+            secs = dynamic_int8(Path(fp32.path), dyn)
+            rows.append(("int8 onnxruntime quantize_dynamic (per-tensor)", secs, dir_bytes(dyn), top1_agreement(ref, OnnxDecoder(dyn), examples)[0], dyn))
         prompt = examples[0].prompt_ids
         lines = ["| variant | build s | MB | vs fp32 | top-1 agreement with fp32 | decode tok/s | vs fp32 |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         base_speed = None
@@ -144,17 +160,21 @@ def main() -> None:
         import onnxruntime
 
         cmd = f"python-activities/.venv/bin/python python-activities/bench/bench_export.py --model {args.model}" + \
-              (" --merged <run>/export/merged" if args.merged else "") + f" --threads {args.threads}"
+              (" --merged <run>/export/merged" if args.merged else "") + f" --threads {args.threads}" + \
+              (" --fallback" if args.fallback else "")
         section = "\n".join([
-            f"## ONNX export and quantization settings ({args.model}{', fine-tuned' if args.merged else ''}) — {time.strftime('%Y-%m-%d')}",
+            f"## ONNX {'exporters: builder vs torch.onnx fallback' if args.fallback else 'export and quantization settings'} "
+            f"({args.model}{', fine-tuned' if args.merged else ''}) — {time.strftime('%Y-%m-%d')}",
             "", f"Command: `{cmd}`", "",
             f"Machine: {machine()}; onnxruntime {onnxruntime.__version__}, {fp32.exporter}; load average when started {load:.2f}.", "",
             f"fp32 export checked against PyTorch: greedy tokens equal on 4 validation prompts x 32 tokens, max logit difference "
             f"{fp32.max_logit_diff:.1e}. Agreement: top-1 over {args.records} teacher-forced validation completions. Decode: plain "
-            f"onnxruntime KV-cache loop, {args.threads} threads, {args.new_tokens} new tokens, median of {args.repeats}.", "",
+            f"onnxruntime KV-cache loop, {args.threads} threads, {args.new_tokens} new tokens, median of {args.repeats}."
+            + (" Every row's agreement is against the builder's fp32 (the fallback's own check, against its fp32, is in the run's"
+               " summary)." if args.fallback else ""), "",
             *lines])
         print(section)
-        update_doc(section, f"{args.model}{'-merged' if args.merged else ''}")
+        update_doc(section, f"{args.model}{'-merged' if args.merged else ''}{'-fallback' if args.fallback else ''}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -4,7 +4,7 @@
 
 Writes OUT as a run folder: OUT/hf (the merged HF model and tokenizer), OUT/data (train/val/val_cases
 JSONL, text format), OUT/export/onnx/{fp32,int4} (onnxruntime-genai builder output + config.json +
-tokenizer files) and OUT/fixture.json (paths relative to OUT; its presence means the fixture is complete). The tiny model
+tokenizer files), OUT/torch/{fp32,int4} (the same model through the torch.onnx fallback exporter) and OUT/fixture.json (paths relative to OUT; its presence means the fixture is complete). The tiny model
 is trained for a few full-weight steps so that it writes <tool_use> blocks (the engine's CLI and
 validation tests read them). Built in a sibling temp folder and renamed into place.
 """
@@ -27,7 +27,9 @@ sys.path.insert(0, str(HERE))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+from activities import torch_export  # noqa: E402
 from activities.contracts import TinyModelConfig  # noqa: E402
+from activities.onnx_builder import complete_variant  # noqa: E402
 from activities.tiny import build_model, read_corpus, train_tokenizer  # noqa: E402
 from fixture_data import write_dataset  # noqa: E402
 
@@ -70,6 +72,17 @@ def export(hf_dir: Path, out: Path, precision: str) -> None:
             shutil.copy2(hf_dir / name, out / name)
 
 
+def export_torch(hf_dir: Path, out: Path) -> None:
+    """The fallback exporter (torch.onnx.export dynamo; INT4 from its fp32), in child processes as the stage runs it."""
+    script = [sys.executable, torch_export.__file__]
+    for args in (["export", "--input", str(hf_dir), "--output", str(out / "fp32")],
+                 ["quantize", "--input", str(out / "fp32"), "--output", str(out / "int4"), "--precision", "int4"]):
+        proc = subprocess.run([*script, *args], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SystemExit(f"torch_export failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        complete_variant(Path(args[4]), hf_dir)
+
+
 def build(root: Path, train_steps: int) -> dict:
     """Everything under root; returns the fixture description."""
     import torch
@@ -90,6 +103,8 @@ def build(root: Path, train_steps: int) -> dict:
         out = root / "export" / "onnx" / precision
         export(hf, out, precision)
         variants[precision] = out
+    export_torch(hf, root / "torch")
+    variants["torch_fp32"], variants["torch_int4"] = root / "torch" / "fp32", root / "torch" / "int4"
     rel = lambda p: os.path.relpath(p, root)  # noqa: E731 - paths relative to the fixture folder
     return {"hf_dir": rel(hf), "data": {k: rel(v) for k, v in data.items()},
             "variants": {k: rel(v) for k, v in variants.items()}, "train_steps": train_steps,

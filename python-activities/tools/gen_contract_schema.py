@@ -67,7 +67,8 @@ DOCS = {
     "agreement_records": "Validation records whose completions top1_agreement is measured on.",
     "matmul_input_sizes": "Distinct input sizes of the linear layers: an ONNX quantization block_size must divide each.",
     "bytes": "Bytes on disk of the folder's files.",
-    "exporter": "What made the files, with its version (e.g. 'onnxruntime-genai builder 0.18.0').",
+    "exporter": "What made the files, with its version (e.g. 'onnxruntime-genai builder 0.18.0', or 'torch.onnx.export (dynamo) torch 2.13.0 + onnxruntime 1.31.1 MatMulNBitsQuantizer 4-bit' for the fallback).",
+    "ExportInput.exporter": "Which exporter to use: builder (onnxruntime-genai model builder), torch (torch.onnx.export dynamo + onnxruntime's MatMulNBitsQuantizer), auto (the builder when it supports the architecture, else torch).",
     "reused": "A finished folder with the same inputs was found and reused (a retried or resumed stage).",
     "adapter_dir": "PEFT adapter dir (adapter_config.json + adapter_model.safetensors); in predict null = base model.",
 }
@@ -104,8 +105,9 @@ def def_schema(cls: type) -> dict[str, typing.Any]:
     props, required = {}, []
     for f in dataclasses.fields(cls):
         s = type_schema(hints[f.name])
-        if f.name in DOCS:
-            s["description"] = DOCS[f.name]
+        doc = DOCS.get(f"{cls.__name__}.{f.name}", DOCS.get(f.name))
+        if doc:
+            s["description"] = doc
         if f.name in MINIMUM and s.get("type") in ("integer", ["integer", "null"]):
             s["minimum"] = MINIMUM[f.name]
         if f.default is not dataclasses.MISSING and not dataclasses.is_dataclass(f.default):

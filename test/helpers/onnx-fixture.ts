@@ -13,13 +13,17 @@ export interface OnnxFixture {
   hfDir: string;
   fp32: string;
   int4: string;
+  /** The same model's fp32 through the torch.onnx fallback exporter (python-activities/activities/torch_export.py). */
+  torchFp32: string;
+  /** Its INT4 (onnxruntime's MatMulNBitsQuantizer on torchFp32). */
+  torchInt4: string;
   data: { train: string; val: string; cases: string };
   vocabSize: number;
 }
 
 const SCRIPT = path.join(PROJECT_ROOT, 'python-activities', 'tests', 'onnx_fixture.py');
 // Files whose content decides the fixture: a change in any of them builds a new one.
-const INPUTS = [SCRIPT, ...['tiny.py', 'formatting.py', 'contracts.py'].map((f) => path.join(PROJECT_ROOT, 'python-activities', 'activities', f)),
+const INPUTS = [SCRIPT, ...['tiny.py', 'formatting.py', 'contracts.py', 'torch_export.py', 'onnx_builder.py'].map((f) => path.join(PROJECT_ROOT, 'python-activities', 'activities', f)),
   path.join(PROJECT_ROOT, 'python-activities', 'tests', 'fixture_data.py')];
 
 // The python interpreter the tests use.
@@ -63,6 +67,8 @@ async function buildOnce(): Promise<OnnxFixture> {
     hfDir: abs(info.hf_dir),
     fp32: abs(info.variants.fp32 ?? ''),
     int4: abs(info.variants.int4 ?? ''),
+    torchFp32: abs(info.variants.torch_fp32 ?? ''),
+    torchInt4: abs(info.variants.torch_int4 ?? ''),
     data: { train: abs(info.data.train), val: abs(info.data.val), cases: abs(info.data.cases) },
     vocabSize: info.vocab_size,
   };

@@ -183,7 +183,7 @@ describe('passes at once', () => {
     const [merge] = stubs.inputsOf<MergeInput>(id, 'merge');
     expect(merge).toMatchObject({ adapter_dir: `${runDir}/attempt-1/adapter`, out_dir: `${runDir}/export/merged`, check: { prompts: 4, new_tokens: 32 } });
     const [fp32] = stubs.inputsOf<ExportInput>(id, 'export_onnx');
-    expect(fp32).toMatchObject({ merged_dir: `${runDir}/export/merged`, out_dir: `${runDir}/export/onnx/fp32`, settings: { precision: 'fp32' }, reference_dir: null });
+    expect(fp32).toMatchObject({ merged_dir: `${runDir}/export/merged`, out_dir: `${runDir}/export/onnx/fp32`, settings: { precision: 'fp32' }, reference_dir: null, exporter: 'auto' });
     const [int8] = stubs.inputsOf<ExportInput>(id, 'quantize_onnx');
     expect(int8).toMatchObject({ out_dir: `${runDir}/export/onnx/int8`, reference_dir: `${runDir}/export/onnx/fp32`, settings: { precision: 'int8', block_size: 32, accuracy_level: 4, symmetric: true } });
     expect(summary.artifacts?.merged).toMatchObject({ path: `${runDir}/export/merged`, tokens_equal: true });
