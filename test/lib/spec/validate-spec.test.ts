@@ -39,6 +39,7 @@ describe('defaults', () => {
     expect(spec.remediation.out_of_memory).toEqual({ max_retries: 2, min_batch_size: 1 });
     expect(spec.quantization).toEqual({
       enabled: false,
+      exporter: 'auto',
       validate_constrained: true,
       formats: [
         { format: 'int8', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.01 },
