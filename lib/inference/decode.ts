@@ -46,78 +46,29 @@ export interface DecodeResult {
 
 // Runs prefill and the decode steps for one prompt (batch 1).
 export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextTokenizer, promptIds: readonly number[], opts: DecodeOptions): Promise<DecodeResult> {
-  const { session, kvType, wantsPositionIds } = open;
+  const { session, wantsPositionIds } = open;
   const promptLen = promptIds.length;
-  const capacity = d.contextLength;
   // One all-ones mask for every step: each step feeds a view of its first `total` entries.
-  const mask = new BigInt64Array(Math.min(capacity, promptLen + opts.maxNewTokens) + 1).fill(1n);
-  const ids = BigInt64Array.from(promptIds, (id) => BigInt(id));
-  const positions = BigInt64Array.from(promptIds, (_, i) => BigInt(i));
-  const emptyPast = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, d.numKvHeads, 0, d.headSize]);
-  const presentNames = Array.from({ length: d.numLayers }, (_, i) => [d.presentKey(i), d.presentValue(i)]).flat();
-  // Feeds for tokens [from, to) of `ids` on top of the cache in `past` (null: empty).
-  const feedsFor = (from: number, to: number, past: ort.InferenceSession.ReturnType | null): Record<string, ort.Tensor> => {
-    const feeds: Record<string, ort.Tensor> = {
-      [d.inputIds]: new ort.Tensor('int64', ids.subarray(from, to), [1, to - from]),
-      [d.attentionMask]: new ort.Tensor('int64', mask.subarray(0, to), [1, to]),
-    };
-    if (wantsPositionIds) feeds[d.positionIds] = new ort.Tensor('int64', positions.subarray(from, to), [1, to - from]);
-    for (let i = 0; i < d.numLayers; i++) {
-      feeds[d.pastKey(i)] = past ? (past[d.presentKey(i)] as ort.Tensor) : emptyPast;
-      feeds[d.pastValue(i)] = past ? (past[d.presentValue(i)] as ort.Tensor) : emptyPast;
-    }
-    return feeds;
-  };
-
-  const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
-  const minNew = opts.minNewTokens ?? 0;
+  const mask = new BigInt64Array(Math.min(d.contextLength, promptLen + opts.maxNewTokens) + 1).fill(1n);
   const tokenIds: number[] = [];
-  // Picks a token (eos masked before minNewTokens) and advances the grammar with it. The grammar's mask is
-  // computed only when the grammar rejects the unconstrained choice: the first choice is kept when allowed,
-  // which is exactly greedy-under-the-mask, and a masked redraw after a rejection samples the masked
-  // distribution (p(y) + p(rejected) * p(y) / Z = p(y) / Z); most steps then cost one accept, not a mask.
-  const pick = async (row: Float32Array): Promise<number> => {
-    if (tokenIds.length < minNew) for (const eos of d.eosTokenIds) if (eos < row.length) row[eos] = -Infinity;
-    const first = sample(row);
-    if (!opts.constraint || opts.constraint.accept(first)) return first;
-    await opts.constraint.maskLogits(row);
-    const id = sample(row);
-    if (!opts.constraint.accept(id)) throw new InferenceError(`the grammar rejected token ${id} it had allowed`);
-    return id;
-  };
+  const pick = createPicker(d, opts, tokenIds);
   const started = performance.now();
   opts.signal?.throwIfAborted();
-  // Prefill all but the last PREFILL_TAIL prompt tokens without fetching logits (a [1, P, vocab] copy of which only
-  // the last row is read: a quarter of a 300-token prefill of Gemma 3), then the tail on top of that cache.
-  const head = promptLen > PREFILL_TAIL ? promptLen - PREFILL_TAIL : 0;
-  const cache = head > 0 ? await session.run(feedsFor(0, head, null), presentNames) : null;
-  let out = await session.run(feedsFor(head, promptLen, cache));
+  let out = await prefillOne(open, d, promptIds);
   let next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
   const prefillMs = performance.now() - started;
   const stepIds = new BigInt64Array(1);
   const stepPos = new BigInt64Array(1);
-  let stopReason: StopReason = 'max_new_tokens';
+  let stopReason: StopReason;
   for (;;) {
     tokenIds.push(next);
     opts.onToken?.(next);
-    if (d.eosTokenIds.includes(next)) {
-      stopReason = 'eos';
+    const stop = await checkStop(d, tok, opts, promptLen, tokenIds);
+    if (stop) {
+      stopReason = stop;
       break;
     }
-    if (opts.constraint?.isTerminated()) {
-      stopReason = 'eos';
-      break;
-    }
-    if (opts.stopAfterToolUse && tokenIds.length >= minNew && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) {
-      stopReason = 'tool_use';
-      break;
-    }
-    if (tokenIds.length >= opts.maxNewTokens) break;
     const total = promptLen + tokenIds.length;
-    if (total >= capacity) {
-      stopReason = 'context_length';
-      break;
-    }
     stepIds[0] = BigInt(next);
     const step: Record<string, ort.Tensor> = {
       [d.inputIds]: new ort.Tensor('int64', stepIds, [1, 1]),
@@ -138,8 +89,67 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
   return { tokenIds, stopReason, prefillMs, decodeMs: performance.now() - started - prefillMs };
 }
 
+// Prefill of one prompt at batch 1: all but the last PREFILL_TAIL prompt tokens without fetching logits (a
+// [1, P, vocab] copy of which only the last row is read: a quarter of a 300-token prefill of Gemma 3), then the
+// tail on top of that cache. The output holds the last position's logits and the prompt's KV cache.
+export async function prefillOne(open: OpenSession, d: DecoderSpec, promptIds: readonly number[]): Promise<ort.InferenceSession.ReturnType> {
+  const { session, kvType, wantsPositionIds } = open;
+  const promptLen = promptIds.length;
+  const mask = new BigInt64Array(promptLen).fill(1n);
+  const ids = BigInt64Array.from(promptIds, (id) => BigInt(id));
+  const positions = BigInt64Array.from(promptIds, (_, i) => BigInt(i));
+  const emptyPast = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, d.numKvHeads, 0, d.headSize]);
+  const presentNames = Array.from({ length: d.numLayers }, (_, i) => [d.presentKey(i), d.presentValue(i)]).flat();
+  // Feeds for tokens [from, to) of `ids` on top of the cache in `past` (null: empty).
+  const feedsFor = (from: number, to: number, past: ort.InferenceSession.ReturnType | null): Record<string, ort.Tensor> => {
+    const feeds: Record<string, ort.Tensor> = {
+      [d.inputIds]: new ort.Tensor('int64', ids.subarray(from, to), [1, to - from]),
+      [d.attentionMask]: new ort.Tensor('int64', mask.subarray(0, to), [1, to]),
+    };
+    if (wantsPositionIds) feeds[d.positionIds] = new ort.Tensor('int64', positions.subarray(from, to), [1, to - from]);
+    for (let i = 0; i < d.numLayers; i++) {
+      feeds[d.pastKey(i)] = past ? (past[d.presentKey(i)] as ort.Tensor) : emptyPast;
+      feeds[d.pastValue(i)] = past ? (past[d.presentValue(i)] as ort.Tensor) : emptyPast;
+    }
+    return feeds;
+  };
+  const head = promptLen > PREFILL_TAIL ? promptLen - PREFILL_TAIL : 0;
+  const cache = head > 0 ? await session.run(feedsFor(0, head, null), presentNames) : null;
+  return session.run(feedsFor(head, promptLen, cache));
+}
+
+// A token chooser for one generation (eos masked before minNewTokens) that advances its grammar with the choice.
+// The grammar's mask is computed only when the grammar rejects the unconstrained choice: the first choice is kept
+// when allowed, which is exactly greedy-under-the-mask, and a masked redraw after a rejection samples the masked
+// distribution (p(y) + p(rejected) * p(y) / Z = p(y) / Z); most steps then cost one accept, not a mask.
+export function createPicker(d: DecoderSpec, opts: DecodeOptions, tokenIds: readonly number[]): (row: Float32Array) => Promise<number> {
+  const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
+  const minNew = opts.minNewTokens ?? 0;
+  return async (row) => {
+    if (tokenIds.length < minNew) for (const eos of d.eosTokenIds) if (eos < row.length) row[eos] = -Infinity;
+    const first = sample(row);
+    if (!opts.constraint || opts.constraint.accept(first)) return first;
+    await opts.constraint.maskLogits(row);
+    const id = sample(row);
+    if (!opts.constraint.accept(id)) throw new InferenceError(`the grammar rejected token ${id} it had allowed`);
+    return id;
+  };
+}
+
+// Why a generation stops after its newest token (the last of tokenIds), or null to go on: eos, the grammar's end,
+// the stop rule after </tool_use>, max_new_tokens, then the model's context.
+export async function checkStop(d: DecoderSpec, tok: TextTokenizer, opts: DecodeOptions, promptLen: number, tokenIds: readonly number[]): Promise<StopReason | null> {
+  const next = tokenIds[tokenIds.length - 1] as number;
+  if (d.eosTokenIds.includes(next)) return 'eos';
+  if (opts.constraint?.isTerminated()) return 'eos';
+  if (opts.stopAfterToolUse && tokenIds.length >= (opts.minNewTokens ?? 0) && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) return 'tool_use';
+  if (tokenIds.length >= opts.maxNewTokens) return 'max_new_tokens';
+  if (promptLen + tokenIds.length >= d.contextLength) return 'context_length';
+  return null;
+}
+
 // The last position's logits as a view (no copy) of the [1, seq, vocab] output.
-function lastLogits(t: ort.Tensor, vocab: number): Float32Array {
+export function lastLogits(t: ort.Tensor, vocab: number): Float32Array {
   const data = t.data as Float32Array;
   return data.subarray(data.length - vocab);
 }
