@@ -142,6 +142,8 @@ export interface ValidateQuantizedInput {
   min_tool_accuracy?: number;
   /** onnxruntime intra-op threads (default: one per core). */
   threads?: number;
+  /** Cases decoded together, one onnxruntime run per step for all (the spec's evaluation.batch_size; default 8). */
+  batch_size?: number;
   /** Output folder relative to run_dir (default export/validation). */
   out_dir?: string;
   /** Also predict every set with schema-constrained decoding (labels '<set>-constrained'; reported, not judged). */

@@ -4,6 +4,7 @@ import { parseToolUse } from '../tool-call/parse';
 import type { JsonValue } from '../tool-call/types';
 import { decodeTokens, type DecodeOptions, type DecodeResult, type StopReason } from './decode';
 import { decodeBatch } from './decode-batch';
+import { DEFAULT_BATCH_SIZE } from './defaults';
 import { InferenceError } from './errors';
 import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type StepConstraint } from './grammar/tool-constraint';
 import { createPromptBuilder, type PromptBuilder, type PromptCase, type RecordFormat } from './prompt';
@@ -51,9 +52,6 @@ export interface GenerateManyOptions extends Omit<GenerateOptions, 'constraint' 
   /** Called with each result as it finishes (finishing order): progress, heartbeats. */
   onResult?: (index: number, result: GenerateResult) => void;
 }
-
-// The default rows of a batched call (the spec's evaluation.batch_size default).
-export const DEFAULT_BATCH_SIZE = 8;
 
 // One tool call in the guide's shape.
 export interface EngineToolCall {

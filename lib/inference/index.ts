@@ -1,5 +1,6 @@
 // The inference engine's public surface (docs/INFERENCE.md): load a variant folder, generate tool calls.
-export { loadEngine, DEFAULT_BATCH_SIZE, DEFAULT_MAX_NEW_TOKENS } from './engine';
+export { loadEngine, DEFAULT_MAX_NEW_TOKENS } from './engine';
+export { DEFAULT_BATCH_SIZE } from './defaults';
 export type { Engine, EngineOptions, EngineToolCall, GenerateManyOptions, GenerateOptions, GenerateResult } from './engine';
 export { InferenceError } from './errors';
 export { DEFAULT_CHAT_TEMPLATE, createPromptBuilder } from './prompt';
