@@ -2,6 +2,7 @@
 // scorer scores them, and the guide's rule keeps or rejects each variant against the fine-tuned PyTorch model.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import type { Engine } from '../lib/inference';
@@ -58,14 +59,14 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
       const { loadEngine } = await import('../lib/inference');
       // Idle onnxruntime threads sleep rather than spin: between steps the JS thread does the grammar and stop-rule
       // work, and a shared machine's other processes want the cores too (docs/BENCHMARKS.md).
-      engine = await loadEngine(dir, { recordFormat: input.record_format, spinning: false, ...(input.threads ? { threads: input.threads } : {}) });
+      engine = await loadEngine(dir, { recordFormat: input.record_format, spinning: input.spinning ?? false, ...(input.threads ? { threads: input.threads } : {}) });
     } catch (err) {
       if (err instanceof InferenceError) throw ApplicationFailure.nonRetryable(err.message, 'ModelNotFound');
       throw err;
     }
     const verdict: VariantVerdict = {
       format: variant.format, dir, kept: true, reasons: [], bytes_on_disk: folderBytes(dir), tool_accuracy_drop: null,
-      max_accuracy_drop: variant.max_accuracy_drop, metrics: {}, predictions_paths: {}, report_paths: {}, mean_latency_ms: 0,
+      max_accuracy_drop: variant.max_accuracy_drop, metrics: {}, predictions_paths: {}, report_paths: {}, mean_latency_ms: 0, predict_wall_ms: {},
     };
     let latencySum = 0;
     let latencyCount = 0;
@@ -75,6 +76,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
         const compiler = constrained ? await engine.constraints() : null;
         const all = sets.flatMap((set) => set.cases);
         progress.set = constrained ? 'all-constrained' : 'all';
+        const started = performance.now();
         const results = await engine.generateCases(all, {
           maxNewTokens: input.max_new_tokens, temperature: input.temperature, batchSize: input.batch_size ?? DEFAULT_BATCH_SIZE,
           constraintFor: compiler ? () => compiler.start(tools, 'auto') : undefined,
@@ -83,6 +85,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
             beat(progress);
           },
         });
+        verdict.predict_wall_ms[constrained ? 'constrained' : 'free'] = performance.now() - started;
         let offset = 0;
         for (const set of sets) {
           const label = constrained ? `${set.label}-constrained` : set.label;
