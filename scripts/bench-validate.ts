@@ -80,7 +80,8 @@ for (const o of outputs) {
   rows.push(`| ${o.format} | ${o.config.name} | ${cells[0]!.s} | ${cells[1]!.s} | ${(o.wallMs / 1000).toFixed(1)} | ${(baseWall / o.wallMs).toFixed(2)}x | ${cells[0]!.changed} / ${cells[1]!.changed} of ${cells[0]!.total} | ${cells[0]!.acc} | ${cells[1]!.acc} | ${o.load.toFixed(2)} |`);
 }
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const command = `npx tsx scripts/bench-validate.ts ${path.relative(PROJECT_ROOT, runDir) || '.'} --threads ${threads} --batch ${batch} --variants ${values.variants}`;
+const shownRun = path.relative(PROJECT_ROOT, runDir).startsWith('..') ? runDir : path.relative(PROJECT_ROOT, runDir);
+const command = `npx tsx scripts/bench-validate.ts ${shownRun} --threads ${threads} --batch ${batch} --variants ${values.variants}`;
 const section = [
   `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\` on the run \`${path.basename(runDir)}\`: ${os.hostname()}, ${cpu}, ${os.cpus().length} cores, ${threads} onnxruntime threads; ${sets.map((s) => s.label).join(' + ')} (${outputs[0]?.out.variants[0] ? sets.length : 0} sets), free then constrained, max_new_tokens ${spec.evaluation.max_new_tokens}.`,
   '',
