@@ -142,7 +142,10 @@ export async function checkStop(d: DecoderSpec, tok: TextTokenizer, opts: Decode
   const next = tokenIds[tokenIds.length - 1] as number;
   if (d.eosTokenIds.includes(next)) return 'eos';
   if (opts.constraint?.isTerminated()) return 'eos';
-  if (opts.stopAfterToolUse && tokenIds.length >= (opts.minNewTokens ?? 0) && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) return 'tool_use';
+  if (opts.stopAfterToolUse && tokenIds.length >= (opts.minNewTokens ?? 0)) {
+    const tail = tokenIds.slice(-STOP_TAIL_TOKENS);
+    if (tok.mayHoldGt(tail) && ranPastBlocks(await tok.decode(tail))) return 'tool_use';
+  }
   if (tokenIds.length >= opts.maxNewTokens) return 'max_new_tokens';
   if (promptLen + tokenIds.length >= d.contextLength) return 'context_length';
   return null;

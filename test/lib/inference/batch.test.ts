@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine, type Engine, type StepConstraint } from '../../../lib/inference';
+import { loadTokenizer } from '../../../lib/inference/tokenizer';
+import { readVariant } from '../../../lib/inference/variant';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
 import { onnxFixture } from '../../helpers/onnx-fixture';
 
@@ -96,5 +98,19 @@ describe('batched decoding on the tiny fp32 model', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(engine.generateMany(prompts, { signal: controller.signal })).rejects.toThrow(/abort/i);
+  }, 60_000);
+});
+
+describe("the stop rule's shortcut", () => {
+  it("flags every token whose text holds '>' (the stop rule skips decoding tails without one)", async () => {
+    const tok = loadTokenizer(readVariant((await onnxFixture()).fp32));
+    let flagged = 0;
+    for (let id = 0; id < tok.size; id++) {
+      if ((await tok.decode([id])).includes('>')) expect(tok.mayHoldGt([id]), `id ${id}`).toBe(true);
+      if (tok.mayHoldGt([id])) flagged += 1;
+    }
+    expect(flagged).toBeGreaterThan(0);
+    expect(flagged).toBeLessThan(tok.size / 4);
+    expect(tok.mayHoldGt([tok.size + 5])).toBe(true); // an id the vocabulary lacks: decode to be sure
   }, 60_000);
 });
