@@ -33,7 +33,7 @@ const sets = [
   { label: 'holdout', cases_path: inRun('holdout', 'holdout_cases.jsonl') },
 ].filter((s) => existsSync(s.cases_path));
 // The judge's reference does not matter to timings; the run's own fine-tuned metrics when its summary has them.
-const summary = existsSync(inRun('summary.json')) ? (JSON.parse(readFileSync(inRun('summary.json'), 'utf8')) as { metrics?: Record<string, ScoreMetrics> }) : {};
+const summary = existsSync(inRun('summary.json')) ? (JSON.parse(readFileSync(inRun('summary.json'), 'utf8')) as { workflowId?: string; metrics?: Record<string, ScoreMetrics> }) : {};
 const reference = summary.metrics?.finetuned ?? null;
 
 const configs = [
@@ -83,7 +83,7 @@ const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const shownRun = path.relative(PROJECT_ROOT, runDir).startsWith('..') ? runDir : path.relative(PROJECT_ROOT, runDir);
 const command = `npx tsx scripts/bench-validate.ts ${shownRun} --threads ${threads} --batch ${batch} --variants ${values.variants}`;
 const section = [
-  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\` on the run \`${path.basename(runDir)}\`: ${os.hostname()}, ${cpu}, ${os.cpus().length} cores, ${threads} onnxruntime threads; ${sets.map((s) => s.label).join(' + ')} (${outputs[0]?.out.variants[0] ? sets.length : 0} sets), free then constrained, max_new_tokens ${spec.evaluation.max_new_tokens}.`,
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\` on the run \`${summary.workflowId ?? path.basename(runDir)}\`${summary.workflowId && summary.workflowId !== path.basename(runDir) ? ` (its files copied to ${path.basename(runDir)}/)` : ''}: ${os.hostname()}, ${cpu}, ${os.cpus().length} cores, ${threads} onnxruntime threads; ${sets.map((s) => s.label).join(' + ')} (${outputs[0]?.out.variants[0] ? sets.length : 0} sets), free then constrained, max_new_tokens ${spec.evaluation.max_new_tokens}.`,
   '',
   '| variant | decoding | free (s) | constrained (s) | stage (s) | speedup | outputs changed vs batch 1 spinning (free / constrained) | tool / param accuracy free (%) | constrained (%) | load (1 min) |',
   '|---|---|---|---|---|---|---|---|---|---|',
