@@ -142,6 +142,10 @@ export interface ValidateQuantizedInput {
   min_tool_accuracy?: number;
   /** onnxruntime intra-op threads (default: one per core). */
   threads?: number;
+  /** Cases decoded together, one onnxruntime run per step for all (the spec's evaluation.batch_size; default 8). */
+  batch_size?: number;
+  /** Idle onnxruntime threads spin waiting for work (default false: they sleep; see docs/BENCHMARKS.md). */
+  spinning?: boolean;
   /** Output folder relative to run_dir (default export/validation). */
   out_dir?: string;
   /** Also predict every set with schema-constrained decoding (labels '<set>-constrained'; reported, not judged). */
@@ -163,6 +167,8 @@ export interface VariantVerdict {
   predictions_paths: Record<string, string>;
   report_paths: Record<string, string>;
   mean_latency_ms: number;
+  /** Wall time of predicting every set, per mode ('free', 'constrained'), in milliseconds. */
+  predict_wall_ms: Record<string, number>;
 }
 
 // The verdicts, the smallest kept variant (null when none passes) and why.

@@ -2,9 +2,11 @@
 // scorer scores them, and the guide's rule keeps or rejects each variant against the fine-tuned PyTorch model.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import type { Engine } from '../lib/inference';
+import { DEFAULT_BATCH_SIZE } from '../lib/inference/defaults';
 import { InferenceError } from '../lib/inference/errors';
 import { resolveInside } from '../lib/paths';
 import { parseCase, readJsonl, type Case } from '../lib/score';
@@ -55,47 +57,61 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
     try {
       // Loaded on use: the worker starts without the onnxruntime and tokenizers native modules.
       const { loadEngine } = await import('../lib/inference');
-      engine = await loadEngine(dir, { recordFormat: input.record_format, ...(input.threads ? { threads: input.threads } : {}) });
+      // Idle onnxruntime threads sleep rather than spin: between steps the JS thread does the grammar and stop-rule
+      // work, and a shared machine's other processes want the cores too (docs/BENCHMARKS.md).
+      engine = await loadEngine(dir, { recordFormat: input.record_format, spinning: input.spinning ?? false, ...(input.threads ? { threads: input.threads } : {}) });
     } catch (err) {
       if (err instanceof InferenceError) throw ApplicationFailure.nonRetryable(err.message, 'ModelNotFound');
       throw err;
     }
     const verdict: VariantVerdict = {
       format: variant.format, dir, kept: true, reasons: [], bytes_on_disk: folderBytes(dir), tool_accuracy_drop: null,
-      max_accuracy_drop: variant.max_accuracy_drop, metrics: {}, predictions_paths: {}, report_paths: {}, mean_latency_ms: 0,
+      max_accuracy_drop: variant.max_accuracy_drop, metrics: {}, predictions_paths: {}, report_paths: {}, mean_latency_ms: 0, predict_wall_ms: {},
     };
     let latencySum = 0;
     let latencyCount = 0;
     try {
-      for (const constrained of modes) for (const set of sets) {
-        const label = constrained ? `${set.label}-constrained` : set.label;
-        progress.set = label;
-        const predictionsPath = path.join(outDir, variant.format, `predictions-${label}.jsonl`);
-        const lines: string[] = [];
+      for (const constrained of modes) {
+        // Every set of a mode in one batched call, so the batch stays full across set boundaries.
         const compiler = constrained ? await engine.constraints() : null;
-        for (const c of set.cases) {
-          const constraint = compiler ? await compiler.start(tools, 'auto') : null;
-          const r = await engine.generateCase(c, { maxNewTokens: input.max_new_tokens, temperature: input.temperature, constraint }).finally(() => constraint?.dispose());
-          lines.push(predictionLine(c, r.text, r.latencyMs));
-          if (!constrained) {
-            latencySum += r.latencyMs;
-            latencyCount += 1;
-          }
-          progress.done += 1;
-          beat(progress);
-        }
-        await writeFileAtomic(predictionsPath, lines.join(''));
-        const score = await scorePredictions({
-          run_dir: input.run_dir, cases_path: resolveInside(input.run_dir, set.cases_path), predictions_path: predictionsPath,
-          tools_path: input.tools_path, out_path: path.join(outDir, variant.format, `score-${label}.json`), thresholds: input.thresholds,
+        const all = sets.flatMap((set) => set.cases);
+        progress.set = constrained ? 'all-constrained' : 'all';
+        const started = performance.now();
+        const results = await engine.generateCases(all, {
+          maxNewTokens: input.max_new_tokens, temperature: input.temperature, batchSize: input.batch_size ?? DEFAULT_BATCH_SIZE,
+          constraintFor: compiler ? () => compiler.start(tools, 'auto') : undefined,
+          onResult: () => {
+            progress.done += 1;
+            beat(progress);
+          },
         });
-        verdict.metrics[label] = score.metrics;
-        verdict.predictions_paths[label] = predictionsPath;
-        verdict.report_paths[label] = score.report_path;
-        if (!constrained && set.judge && set.reference) {
-          const j = judgeVariant(score.metrics, set.reference, variant.max_accuracy_drop, input.min_tool_accuracy ?? MIN_TOOL_ACCURACY);
-          verdict.tool_accuracy_drop = Math.max(verdict.tool_accuracy_drop ?? -Infinity, j.drop);
-          verdict.reasons.push(...j.reasons.map((r) => `${set.label}: ${r}`));
+        verdict.predict_wall_ms[constrained ? 'constrained' : 'free'] = performance.now() - started;
+        let offset = 0;
+        for (const set of sets) {
+          const label = constrained ? `${set.label}-constrained` : set.label;
+          const predictionsPath = path.join(outDir, variant.format, `predictions-${label}.jsonl`);
+          const lines: string[] = [];
+          for (const c of set.cases) {
+            const r = results[offset++]!;
+            lines.push(predictionLine(c, r.text, r.latencyMs));
+            if (!constrained) {
+              latencySum += r.latencyMs;
+              latencyCount += 1;
+            }
+          }
+          await writeFileAtomic(predictionsPath, lines.join(''));
+          const score = await scorePredictions({
+            run_dir: input.run_dir, cases_path: resolveInside(input.run_dir, set.cases_path), predictions_path: predictionsPath,
+            tools_path: input.tools_path, out_path: path.join(outDir, variant.format, `score-${label}.json`), thresholds: input.thresholds,
+          });
+          verdict.metrics[label] = score.metrics;
+          verdict.predictions_paths[label] = predictionsPath;
+          verdict.report_paths[label] = score.report_path;
+          if (!constrained && set.judge && set.reference) {
+            const j = judgeVariant(score.metrics, set.reference, variant.max_accuracy_drop, input.min_tool_accuracy ?? MIN_TOOL_ACCURACY);
+            verdict.tool_accuracy_drop = Math.max(verdict.tool_accuracy_drop ?? -Infinity, j.drop);
+            verdict.reasons.push(...j.reasons.map((r) => `${set.label}: ${r}`));
+          }
         }
       }
     } finally {

@@ -55,7 +55,7 @@ export async function runQuantizedStages(ctx: QuantizedContext): Promise<{ valid
   const validated = await state.stage('validate-quantized', () => ctx.ts('validate_quantized').validateQuantized({
     run_dir: plan.run_dir, variants, case_sets: caseSets, tools_path: dataset.tools_path, thresholds: spec.evaluation.thresholds,
     record_format: spec.dataset.format, max_new_tokens: spec.evaluation.max_new_tokens, temperature: spec.evaluation.temperature,
-    constrained: spec.quantization.validate_constrained,
+    constrained: spec.quantization.validate_constrained, batch_size: spec.evaluation.batch_size,
   }));
   const validation: RunValidation = {
     recommended: validated.recommended, reason: validated.reason, summary_path: validated.summary_path,

@@ -53,7 +53,7 @@ const OPEN_TAG = '<tool_use>';
 
 // Where a constrained generation stands once past its budget: inside a block (close it), still writing the
 // opening tag (finish it first, as the grammar and the model choose), or done.
-async function closingState(tok: TextTokenizer, tokenIds: number[]): Promise<'inside' | 'opening' | 'done'> {
+async function closingState(tok: TextTokenizer, tokenIds: readonly number[]): Promise<'inside' | 'opening' | 'done'> {
   const text = await tok.decode(tokenIds);
   return insideOpenBlock(text) ? 'inside' : endsInOpeningTag(text) ? 'opening' : 'done';
 }
@@ -71,12 +71,57 @@ export interface DecodeResult {
 
 // Runs prefill and the decode steps for one prompt (batch 1).
 export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextTokenizer, promptIds: readonly number[], opts: DecodeOptions): Promise<DecodeResult> {
-  const { session, kvType, wantsPositionIds } = open;
+  const { session, wantsPositionIds } = open;
   const promptLen = promptIds.length;
-  const capacity = d.contextLength;
   // One all-ones mask for every step: each step feeds a view of its first `total` entries.
   const budget = opts.maxNewTokens + (opts.constraint ? CLOSING_ALLOWANCE : 0);
-  const mask = new BigInt64Array(Math.min(capacity, promptLen + budget) + 1).fill(1n);
+  const mask = new BigInt64Array(Math.min(d.contextLength, promptLen + budget) + 1).fill(1n);
+  const tokenIds: number[] = [];
+  const pick = createPicker(d, tok, opts, tokenIds);
+  const started = performance.now();
+  opts.signal?.throwIfAborted();
+  let out = await prefillOne(open, d, promptIds);
+  let next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+  const prefillMs = performance.now() - started;
+  const stepIds = new BigInt64Array(1);
+  const stepPos = new BigInt64Array(1);
+  let stopReason: StopReason;
+  for (;;) {
+    tokenIds.push(next);
+    opts.onToken?.(next);
+    const stop = await checkStop(d, tok, opts, promptLen, tokenIds);
+    if (stop) {
+      stopReason = stop;
+      break;
+    }
+    const total = promptLen + tokenIds.length;
+    stepIds[0] = BigInt(next);
+    const step: Record<string, ort.Tensor> = {
+      [d.inputIds]: new ort.Tensor('int64', stepIds, [1, 1]),
+      [d.attentionMask]: new ort.Tensor('int64', mask.subarray(0, total), [1, total]),
+    };
+    if (wantsPositionIds) {
+      stepPos[0] = BigInt(total - 1);
+      step[d.positionIds] = new ort.Tensor('int64', stepPos, [1, 1]);
+    }
+    for (let i = 0; i < d.numLayers; i++) {
+      step[d.pastKey(i)] = out[d.presentKey(i)] as ort.Tensor;
+      step[d.pastValue(i)] = out[d.presentValue(i)] as ort.Tensor;
+    }
+    opts.signal?.throwIfAborted();
+    out = await session.run(step);
+    next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
+  }
+  return { tokenIds, stopReason, prefillMs, decodeMs: performance.now() - started - prefillMs };
+}
+
+// Prefill of one prompt at batch 1: all but the last PREFILL_TAIL prompt tokens without fetching logits (a
+// [1, P, vocab] copy of which only the last row is read: a quarter of a 300-token prefill of Gemma 3), then the
+// tail on top of that cache. The output holds the last position's logits and the prompt's KV cache.
+export async function prefillOne(open: OpenSession, d: DecoderSpec, promptIds: readonly number[]): Promise<ort.InferenceSession.ReturnType> {
+  const { session, kvType, wantsPositionIds } = open;
+  const promptLen = promptIds.length;
+  const mask = new BigInt64Array(promptLen).fill(1n);
   const ids = BigInt64Array.from(promptIds, (id) => BigInt(id));
   const positions = BigInt64Array.from(promptIds, (_, i) => BigInt(i));
   const emptyPast = new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, d.numKvHeads, 0, d.headSize]);
@@ -94,15 +139,21 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
     }
     return feeds;
   };
+  const head = promptLen > PREFILL_TAIL ? promptLen - PREFILL_TAIL : 0;
+  const cache = head > 0 ? await session.run(feedsFor(0, head, null), presentNames) : null;
+  return session.run(feedsFor(head, promptLen, cache));
+}
 
+// A token chooser for one generation (eos masked before minNewTokens) that advances its grammar with the choice;
+// past max_new_tokens inside an open block (see checkStop), the grammar's closing choice.
+// The grammar's mask is computed only when the grammar rejects the unconstrained choice: the first choice is kept
+// when allowed, which is exactly greedy-under-the-mask, and a masked redraw after a rejection samples the masked
+// distribution (p(y) + p(rejected) * p(y) / Z = p(y) / Z); most steps then cost one accept, not a mask.
+export function createPicker(d: DecoderSpec, tok: TextTokenizer, opts: DecodeOptions, tokenIds: readonly number[]): (row: Float32Array) => Promise<number> {
   const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
   const minNew = opts.minNewTokens ?? 0;
-  const tokenIds: number[] = [];
-  // Picks a token (eos masked before minNewTokens) and advances the grammar with it. The grammar's mask is
-  // computed only when the grammar rejects the unconstrained choice: the first choice is kept when allowed,
-  // which is exactly greedy-under-the-mask, and a masked redraw after a rejection samples the masked
-  // distribution (p(y) + p(rejected) * p(y) / Z = p(y) / Z); most steps then cost one accept, not a mask.
-  const pick = async (row: Float32Array): Promise<number> => {
+  return async (row) => {
+    if (opts.constraint && tokenIds.length >= opts.maxNewTokens && (await closingState(tok, tokenIds)) === 'inside') return opts.constraint.pickClosing(row);
     if (tokenIds.length < minNew) for (const eos of d.eosTokenIds) if (eos < row.length) row[eos] = -Infinity;
     const first = sample(row);
     if (!opts.constraint || opts.constraint.accept(first)) return first;
@@ -111,69 +162,29 @@ export async function decodeTokens(open: OpenSession, d: DecoderSpec, tok: TextT
     if (!opts.constraint.accept(id)) throw new InferenceError(`the grammar rejected token ${id} it had allowed`);
     return id;
   };
-  const started = performance.now();
-  opts.signal?.throwIfAborted();
-  // Prefill all but the last PREFILL_TAIL prompt tokens without fetching logits (a [1, P, vocab] copy of which only
-  // the last row is read: a quarter of a 300-token prefill of Gemma 3), then the tail on top of that cache.
-  const head = promptLen > PREFILL_TAIL ? promptLen - PREFILL_TAIL : 0;
-  const cache = head > 0 ? await session.run(feedsFor(0, head, null), presentNames) : null;
-  let out = await session.run(feedsFor(head, promptLen, cache));
-  let next = await pick(lastLogits(out[d.logits] as ort.Tensor, d.vocabSize));
-  const prefillMs = performance.now() - started;
-  const stepIds = new BigInt64Array(1);
-  const stepPos = new BigInt64Array(1);
-  let stopReason: StopReason = 'max_new_tokens';
-  let closing = 0; // tokens spent past max_new_tokens closing an open block
-  let closeMode: 'inside' | 'opening' | 'done' = 'done';
-  for (;;) {
-    tokenIds.push(next);
-    opts.onToken?.(next);
-    if (d.eosTokenIds.includes(next)) {
-      stopReason = 'eos';
-      break;
-    }
-    if (opts.constraint?.isTerminated()) {
-      stopReason = 'eos';
-      break;
-    }
-    if (opts.stopAfterToolUse && tokenIds.length >= minNew && ranPastBlocks(await tok.decode(tokenIds.slice(-STOP_TAIL_TOKENS)))) {
-      stopReason = 'tool_use';
-      break;
-    }
-    if (tokenIds.length >= opts.maxNewTokens) {
-      if (!opts.constraint || closing >= CLOSING_ALLOWANCE) break;
-      closeMode = await closingState(tok, tokenIds);
-      if (closeMode === 'done') break;
-      closing += 1;
-    }
-    const total = promptLen + tokenIds.length;
-    if (total >= capacity) {
-      stopReason = 'context_length';
-      break;
-    }
-    stepIds[0] = BigInt(next);
-    const step: Record<string, ort.Tensor> = {
-      [d.inputIds]: new ort.Tensor('int64', stepIds, [1, 1]),
-      [d.attentionMask]: new ort.Tensor('int64', mask.subarray(0, total), [1, total]),
-    };
-    if (wantsPositionIds) {
-      stepPos[0] = BigInt(total - 1);
-      step[d.positionIds] = new ort.Tensor('int64', stepPos, [1, 1]);
-    }
-    for (let i = 0; i < d.numLayers; i++) {
-      step[d.pastKey(i)] = out[d.presentKey(i)] as ort.Tensor;
-      step[d.pastValue(i)] = out[d.presentValue(i)] as ort.Tensor;
-    }
-    opts.signal?.throwIfAborted();
-    out = await session.run(step);
-    const row = lastLogits(out[d.logits] as ort.Tensor, d.vocabSize);
-    next = closeMode === 'inside' && opts.constraint ? await opts.constraint.pickClosing(row) : await pick(row);
+}
+
+// Why a generation stops after its newest token (the last of tokenIds), or null to go on: eos, the grammar's end,
+// the stop rule after </tool_use>, max_new_tokens (unless a constrained call is still open: CLOSING_ALLOWANCE),
+// then the model's context.
+export async function checkStop(d: DecoderSpec, tok: TextTokenizer, opts: DecodeOptions, promptLen: number, tokenIds: readonly number[]): Promise<StopReason | null> {
+  const next = tokenIds[tokenIds.length - 1] as number;
+  if (d.eosTokenIds.includes(next)) return 'eos';
+  if (opts.constraint?.isTerminated()) return 'eos';
+  if (opts.stopAfterToolUse && tokenIds.length >= (opts.minNewTokens ?? 0)) {
+    const tail = tokenIds.slice(-STOP_TAIL_TOKENS);
+    if (tok.mayHoldGt(tail) && ranPastBlocks(await tok.decode(tail))) return 'tool_use';
   }
-  return { tokenIds, stopReason, prefillMs, decodeMs: performance.now() - started - prefillMs };
+  if (tokenIds.length >= opts.maxNewTokens) {
+    const closing = opts.constraint && tokenIds.length < opts.maxNewTokens + CLOSING_ALLOWANCE && promptLen + tokenIds.length < d.contextLength;
+    if (!closing || (await closingState(tok, tokenIds)) === 'done') return 'max_new_tokens';
+  }
+  if (promptLen + tokenIds.length >= d.contextLength) return 'context_length';
+  return null;
 }
 
 // The last position's logits as a view (no copy) of the [1, seq, vocab] output.
-function lastLogits(t: ort.Tensor, vocab: number): Float32Array {
+export function lastLogits(t: ort.Tensor, vocab: number): Float32Array {
   const data = t.data as Float32Array;
   return data.subarray(data.length - vocab);
 }

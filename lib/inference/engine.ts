@@ -2,7 +2,9 @@
 import { performance } from 'node:perf_hooks';
 import { parseToolUse } from '../tool-call/parse';
 import type { JsonValue } from '../tool-call/types';
-import { decodeTokens, type StopReason } from './decode';
+import { decodeTokens, type DecodeOptions, type DecodeResult, type StopReason } from './decode';
+import { decodeBatch } from './decode-batch';
+import { DEFAULT_BATCH_SIZE } from './defaults';
 import { InferenceError } from './errors';
 import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type StepConstraint } from './grammar/tool-constraint';
 import { createPromptBuilder, type PromptBuilder, type PromptCase, type RecordFormat } from './prompt';
@@ -39,6 +41,18 @@ export interface GenerateOptions {
   onToken?: (tokenId: number) => void;
 }
 
+// A batched call: the GenerateOptions every prompt shares, the batch's shape, and per-prompt constraints.
+export interface GenerateManyOptions extends Omit<GenerateOptions, 'constraint' | 'onToken'> {
+  /** Prompts decoded together in one onnxruntime run per step (default 8); 1 runs them one at a time. */
+  batchSize?: number;
+  /** A finished row's slot takes the next prompt at once (default true); false: each batch runs to its end. */
+  refill?: boolean;
+  /** A fresh constraint for the i-th prompt, made when it enters the batch and disposed when it leaves. */
+  constraintFor?: (index: number) => Promise<StepConstraint | null>;
+  /** Called with each result as it finishes (finishing order): progress, heartbeats. */
+  onResult?: (index: number, result: GenerateResult) => void;
+}
+
 // One tool call in the guide's shape.
 export interface EngineToolCall {
   name: string;
@@ -56,7 +70,8 @@ export interface GenerateResult {
   prompt: string;
   tokenIds: number[];
   stopReason: StopReason;
-  /** Whole call: tokenize, prefill, decode steps, detokenize and parse. */
+  /** Whole call: tokenize, prefill, decode steps, detokenize and parse. In a batch (generateMany), the prompt's
+   *  wall time from entering the batch to its parsed result: the steps it shared with other rows count whole. */
   latencyMs: number;
   /** From the call to the first new token (tokenize + prefill). */
   ttftMs: number;
@@ -76,6 +91,10 @@ export interface Engine {
   generate(request: string, options?: GenerateOptions): Promise<GenerateResult>;
   generateCase(c: PromptCase, options?: GenerateOptions): Promise<GenerateResult>;
   generatePrompt(prompt: string, options?: GenerateOptions): Promise<GenerateResult>;
+  /** Many prompts (strings or token ids) in batches; results in input order, each as generatePrompt's. */
+  generateMany(prompts: readonly (string | readonly number[])[], options?: GenerateManyOptions): Promise<GenerateResult[]>;
+  /** Many evaluation cases in batches (generateMany on their prompts). */
+  generateCases(cases: readonly PromptCase[], options?: GenerateManyOptions): Promise<GenerateResult[]>;
   /** Generates from token ids as given (benchmarks: every engine runs the same ids). */
   generateIds(promptIds: readonly number[], options?: GenerateOptions): Promise<GenerateResult>;
   /** Token ids to text as the generation's text is made (special tokens skipped). */
@@ -101,6 +120,7 @@ export async function loadEngine(dir: string, options: EngineOptions = {}): Prom
   });
   const open = await openSession(files.decoder, options);
   const generatePrompt = (prompt: string, opts: GenerateOptions = {}) => runGeneration(open, files, tokenizer, prompts.addSpecialTokens, prompt, opts);
+  const generateMany = (list: readonly (string | readonly number[])[], opts: GenerateManyOptions = {}) => runBatch(open, files, tokenizer, prompts.addSpecialTokens, list, opts);
   let compiler: Promise<ToolConstraintCompiler> | undefined;
   return {
     variantDir,
@@ -110,6 +130,8 @@ export async function loadEngine(dir: string, options: EngineOptions = {}): Prom
     generate: (request, opts) => generatePrompt(prompts.forRequest(request), opts),
     generateCase: (c, opts) => generatePrompt(prompts.forCase(c), opts),
     generatePrompt,
+    generateMany,
+    generateCases: (cases, opts) => generateMany(cases.map((c) => prompts.forCase(c)), opts),
     decode: (ids) => tokenizer.decode([...ids]),
     generateIds: (ids, opts = {}) => runGeneration(open, files, tokenizer, prompts.addSpecialTokens, ids, opts),
     constraints() {
@@ -121,20 +143,74 @@ export async function loadEngine(dir: string, options: EngineOptions = {}): Prom
 }
 
 async function runGeneration(open: OpenSession, files: VariantFiles, tok: TextTokenizer, addSpecial: boolean, prompt: string | readonly number[], opts: GenerateOptions): Promise<GenerateResult> {
+  const started = performance.now();
+  const { promptIds, decodeOptions } = await prepareGeneration(files, tok, addSpecial, prompt, opts);
+  const tokenized = performance.now();
+  const decoded = await decodeTokens(open, files.decoder, tok, promptIds, decodeOptions);
+  return finishGeneration(tok, prompt, promptIds, decoded, opts, started, tokenized - started + decoded.prefillMs);
+}
+
+// generateMany: batch 1 is a loop of generations; more rows go through decodeBatch.
+async function runBatch(open: OpenSession, files: VariantFiles, tok: TextTokenizer, addSpecial: boolean, list: readonly (string | readonly number[])[], opts: GenerateManyOptions): Promise<GenerateResult[]> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 512) throw new InferenceError(`batchSize must be an integer from 1 to 512, got ${batchSize}`);
+  const results = new Array<GenerateResult>(list.length);
+  const constraints = new Map<number, StepConstraint>();
+  try {
+    if (batchSize === 1) {
+      for (const [i, prompt] of list.entries()) {
+        const constraint = (await opts.constraintFor?.(i)) ?? null;
+        if (constraint) constraints.set(i, constraint);
+        results[i] = await runGeneration(open, files, tok, addSpecial, prompt, { ...opts, constraint });
+        constraints.get(i)?.dispose();
+        constraints.delete(i);
+        opts.onResult?.(i, results[i]);
+      }
+      return results;
+    }
+    const prepared = new Map<number, { promptIds: number[]; tokenizeMs: number }>();
+    await decodeBatch(open, files.decoder, tok, list.length, async (i) => {
+      const started = performance.now();
+      const constraint = (await opts.constraintFor?.(i)) ?? null;
+      if (constraint) constraints.set(i, constraint);
+      const { promptIds, decodeOptions } = await prepareGeneration(files, tok, addSpecial, list[i] as string | readonly number[], { ...opts, constraint });
+      prepared.set(i, { promptIds, tokenizeMs: performance.now() - started });
+      return { promptIds, opts: decodeOptions };
+    }, async (i, decoded) => {
+      constraints.get(i)?.dispose();
+      constraints.delete(i);
+      const p = prepared.get(i)!;
+      prepared.delete(i);
+      results[i] = await finishGeneration(tok, list[i] as string | readonly number[], p.promptIds, decoded, opts, decoded.startedAt, decoded.prefillMs);
+      opts.onResult?.(i, results[i]);
+    }, { batchSize, refill: opts.refill ?? true, signal: opts.signal });
+    return results;
+  } finally {
+    for (const c of constraints.values()) c.dispose();
+  }
+}
+
+// Checks the options and tokenizes the prompt.
+async function prepareGeneration(files: VariantFiles, tok: TextTokenizer, addSpecial: boolean, prompt: string | readonly number[], opts: GenerateOptions): Promise<{ promptIds: number[]; decodeOptions: DecodeOptions }> {
   const maxNewTokens = opts.maxNewTokens ?? DEFAULT_MAX_NEW_TOKENS;
   const temperature = opts.temperature ?? 0;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new InferenceError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
   if (!Number.isFinite(temperature) || temperature < 0) throw new InferenceError(`temperature must be 0 (greedy) or more, got ${temperature}`);
-  const started = performance.now();
   const promptIds = typeof prompt === 'string' ? await tok.encode(prompt, addSpecial) : [...prompt];
   if (promptIds.length === 0) throw new InferenceError('the prompt encodes to no tokens');
   const context = files.decoder.contextLength;
   if (promptIds.length >= context) throw new InferenceError(`the prompt has ${promptIds.length} tokens; the model's context is ${context} (genai_config.json model.context_length)`);
-  const tokenized = performance.now();
-  const decoded = await decodeTokens(open, files.decoder, tok, promptIds, {
-    maxNewTokens, temperature, seed: opts.seed ?? 0, stopAfterToolUse: opts.stopAfterToolUse ?? true,
-    minNewTokens: opts.minNewTokens, constraint: opts.constraint, signal: opts.signal, onToken: opts.onToken,
-  });
+  return {
+    promptIds,
+    decodeOptions: {
+      maxNewTokens, temperature, seed: opts.seed ?? 0, stopAfterToolUse: opts.stopAfterToolUse ?? true,
+      minNewTokens: opts.minNewTokens, constraint: opts.constraint, signal: opts.signal, onToken: opts.onToken,
+    },
+  };
+}
+
+// Detokenizes, trims and parses a decoded generation into the result.
+async function finishGeneration(tok: TextTokenizer, prompt: string | readonly number[], promptIds: number[], decoded: DecodeResult, opts: GenerateOptions, started: number, ttftMs: number): Promise<GenerateResult> {
   const raw = await tok.decode(decoded.tokenIds);
   const text = (opts.stopAfterToolUse ?? true) ? trimAfterBlocks(raw) : raw;
   const parsed = parseToolUse(text);
@@ -148,7 +224,7 @@ async function runGeneration(open: OpenSession, files: VariantFiles, tok: TextTo
     tokenIds: decoded.tokenIds,
     stopReason: decoded.stopReason,
     latencyMs: performance.now() - started,
-    ttftMs: tokenized - started + decoded.prefillMs,
+    ttftMs,
     prefillMs: decoded.prefillMs,
     decodeMs: decoded.decodeMs,
     promptTokens: promptIds.length,

@@ -1,6 +1,7 @@
 // The inference engine's public surface (docs/INFERENCE.md): load a variant folder, generate tool calls.
 export { loadEngine, DEFAULT_MAX_NEW_TOKENS } from './engine';
-export type { Engine, EngineOptions, EngineToolCall, GenerateOptions, GenerateResult } from './engine';
+export { DEFAULT_BATCH_SIZE } from './defaults';
+export type { Engine, EngineOptions, EngineToolCall, GenerateManyOptions, GenerateOptions, GenerateResult } from './engine';
 export { InferenceError } from './errors';
 export { DEFAULT_CHAT_TEMPLATE, createPromptBuilder } from './prompt';
 export type { PromptBuilder, PromptCase, RecordFormat } from './prompt';

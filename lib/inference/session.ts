@@ -17,6 +17,10 @@ export interface SessionSettings {
   threads?: number;
   graphOptimization?: GraphOptimization;
   executionProvider?: ExecutionProvider;
+  /** Whether idle intra-op threads spin waiting for work (onnxruntime's default: true). Off, they sleep: on a
+   *  machine with more busy threads than cores (other processes, the JS thread's grammar and stop-rule work
+   *  between steps) spinning threads steal the cores the work needs (docs/BENCHMARKS.md). */
+  spinning?: boolean;
 }
 
 // An open session plus the facts the decode loop needs from its metadata.
@@ -40,6 +44,7 @@ export async function openSession(decoder: DecoderSpec, settings: SessionSetting
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
+    ...(settings.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
   };
   let session: ort.InferenceSession;
   try {

@@ -9,6 +9,10 @@ export interface TextTokenizer {
   decode(ids: readonly number[]): Promise<string>;
   /** Ids including added tokens (max id + 1). */
   size: number;
+  /** False when no id's token text holds '>' (so their text cannot hold '</tool_use>'): the stop rule then skips
+   *  the asynchronous decode. A token's raw vocabulary string holds '>' whenever its decoded text does (byte-level
+   *  BPE maps the byte 0x3E to '>' itself, byte fallback spells it <0x3E>), so this never misses a stop. */
+  mayHoldGt(ids: readonly number[]): boolean;
 }
 
 // Loads tokenizer.json and checks it against the model: every id must be a row of the logits, and the
@@ -21,7 +25,10 @@ export function loadTokenizer(files: VariantFiles): TextTokenizer {
     throw new InferenceError(`not a tokenizer the tokenizers library can load (${(err as Error).message})`, files.tokenizerPath);
   }
   let size = 0;
-  for (const id of Object.values(tok.getVocab(true))) size = Math.max(size, id + 1);
+  const vocab = Object.entries(tok.getVocab(true));
+  for (const [, id] of vocab) size = Math.max(size, id + 1);
+  const gt = new Uint8Array(size);
+  for (const [token, id] of vocab) if (token.includes('>')) gt[id] = 1;
   const { vocabSize, eosTokenIds } = files.decoder;
   if (size > vocabSize) {
     throw new InferenceError(`has ${size} token ids but the model's logits have ${vocabSize} rows (genai_config.json model.vocab_size): the tokenizer belongs to another model`, files.tokenizerPath);
@@ -36,6 +43,7 @@ export function loadTokenizer(files: VariantFiles): TextTokenizer {
   const cleanUp = files.cleanUpSpaces && !isBpe(files.tokenizerJson);
   return {
     size,
+    mayHoldGt: (ids) => ids.some((id) => id >= size || gt[id] === 1),
     async encode(text, addSpecialTokens) {
       const enc = await tok.encode(text, null, { addSpecialTokens });
       return enc.getIds();

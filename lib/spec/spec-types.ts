@@ -242,7 +242,7 @@ export interface ExperimentSpecInput {
      */
     temperature?: number;
     /**
-     * Cases generated per batch.
+     * Cases generated per batch: by the predict stage (PyTorch generate) and by validate-quantized, whose TypeScript engine decodes that many cases in one onnxruntime run per step (1: one at a time).
      */
     batch_size?: number;
     /**
@@ -987,7 +987,7 @@ export interface ExperimentSpec {
      */
     temperature: number;
     /**
-     * Cases generated per batch.
+     * Cases generated per batch: by the predict stage (PyTorch generate) and by validate-quantized, whose TypeScript engine decodes that many cases in one onnxruntime run per step (1: one at a time).
      */
     batch_size: number;
     /**
