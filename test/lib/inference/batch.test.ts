@@ -53,18 +53,18 @@ describe('batched decoding on the tiny fp32 model', () => {
     expect(batched.some((r) => r.stopReason === 'max_new_tokens')).toBe(true);
   }, 120_000);
 
-  it('constrained rows each follow their own grammar, as they would alone', async () => {
+  it.each([40, 6])('constrained rows each follow their own grammar, as they would alone (max_new_tokens %i: open calls are closed past it)', async (maxNewTokens) => {
     const compiler = await engine.constraints();
     const choices = [{ name: 'glob' }, 'required', { name: 'bash' }, 'auto', { name: 'read' }] as const;
     const single = [];
     for (const [i, p] of prompts.slice(0, 5).entries()) {
       const c = await compiler.start(TOOLS, choices[i]);
-      single.push(await engine.generatePrompt(p, { maxNewTokens: 40, constraint: c }).finally(() => c?.dispose()));
+      single.push(await engine.generatePrompt(p, { maxNewTokens, constraint: c }).finally(() => c?.dispose()));
     }
     let made = 0;
     let disposed = 0;
     const batched = await engine.generateMany(prompts.slice(0, 5), {
-      maxNewTokens: 40, batchSize: 5,
+      maxNewTokens, batchSize: 5,
       constraintFor: async (i) => {
         const c = (await compiler.start(TOOLS, choices[i]))!;
         made += 1;
@@ -75,6 +75,7 @@ describe('batched decoding on the tiny fp32 model', () => {
     expect(batched[0]!.text.startsWith('<tool_use>glob(')).toBe(true);
     expect(batched[2]!.text.startsWith('<tool_use>bash(')).toBe(true);
     expect([made, disposed]).toEqual([5, 5]);
+    for (const r of batched) if (r.text.includes('<tool_use>')) expect(r.text.lastIndexOf('</tool_use>'), r.text).toBeGreaterThan(r.text.lastIndexOf('<tool_use>'));
   }, 120_000);
 
   it('bad options and prompts get the clear errors of single generation; constraints made are freed', async () => {
