@@ -21,6 +21,8 @@ export function formatScoreReport(report: ScoreReport): string {
       ? row(['Schema validity', 'n/a', '(no tool definitions given)'], [22, 12, 8])
       : row(['Schema validity', `${report.passed.schema_validity}/${report.total}`, percent(report.schema_validity)], [22, 12, 8]),
   );
+  const v = report.call_validity;
+  lines.push(row(['Calls valid', `${v.valid}/${v.outputs_with_calls}`, v.rate === null ? 'n/a' : percent(v.rate)], [22, 12, 8]));
   const d = report.detection;
   lines.push(
     '',

@@ -24,6 +24,8 @@ interface CaseOutcome {
   reasons: string[];
   /** Whether the output held at least one <tool_use> block (false without a prediction). */
   called: boolean;
+  /** With a call: whether every block parsed and every call fits its tool's schema (schemas when given). */
+  callValid: boolean;
 }
 
 // Scores every case against its prediction (by id). Throws only on bad inputs the caller controls:
@@ -46,10 +48,15 @@ export function scorePredictions(cases: Case[], predictions: Prediction[], tools
   const groups = { per_tool: new Map<string, Tally>(), per_category: new Map<string, Tally>(), per_difficulty: new Map<string, Tally>() };
   const failures: CaseFailure[] = [];
   const detection = { toolCases: 0, noToolCases: 0, detected: 0, falseCalls: 0 };
+  const calls = { outputs: 0, valid: 0 };
   let failed = 0;
   for (const c of cases) {
     const outcome = scoreCase(c, byId.get(c.id), checker, errors);
     for (const level of LEVELS) if (outcome.pass[level]) passed[level]++;
+    if (outcome.called) {
+      calls.outputs++;
+      if (outcome.callValid) calls.valid++;
+    }
     if (c.expected.length === 0) {
       detection.noToolCases++;
       if (outcome.called) detection.falseCalls++;
@@ -82,6 +89,7 @@ export function scorePredictions(cases: Case[], predictions: Prediction[], tools
     failed,
     failures,
     detection: summarizeDetection(detection),
+    call_validity: { outputs_with_calls: calls.outputs, valid: calls.valid, rate: calls.outputs === 0 ? null : calls.valid / calls.outputs },
     latency_ms: summarizeLatency([...byId.values()]),
   };
 }
@@ -108,7 +116,7 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
   const pass = Object.fromEntries(LEVELS.map((l) => [l, false])) as Record<Level, boolean>;
   if (prediction === undefined) {
     errors.missing_prediction++;
-    return { pass, reasons: ['missing_prediction: no prediction has this id'], called: false };
+    return { pass, reasons: ['missing_prediction: no prediction has this id'], called: false, callValid: false };
   }
   const reasons: string[] = [];
   const parsed = parseToolUse(prediction.output);
@@ -132,6 +140,7 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
     errors[d.category]++;
     reasons.push(`${d.category}: ${d.reason}`);
   }
+  let callValid = called && parsed.errors.length === 0;
   pass.tool_accuracy = pass.tool_parsing && comparison.toolsMatch;
   pass.param_accuracy = pass.tool_parsing && comparison.callsMatch;
   if (checker !== undefined) {
@@ -147,10 +156,11 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
         reasons.push(`schema_error: call ${i + 1} ${call.tool}: ${verdict.problems.join('; ')}`);
       }
       valid &&= !verdict.unknown && verdict.problems.length === 0;
+      callValid &&= !verdict.unknown && verdict.problems.length === 0;
     }
     pass.schema_validity = valid;
   }
-  return { pass, reasons, called };
+  return { pass, reasons, called, callValid };
 }
 
 interface Tally {

@@ -107,6 +107,9 @@ export interface ScoreReport {
   failures: CaseFailure[];
   /** Recall, precision and false calls of the call / no-call decision. */
   detection: DetectionReport;
+  /** Of the outputs that call (whether or not a call was expected), those whose every block parses and every call
+   *  fits its tool's schema: what constrained decoding guarantees, apart from the call / no-call decision. */
+  call_validity: { outputs_with_calls: number; valid: number; rate: number | null };
   /** Over predictions that carry a numeric latency_ms; null when none do. */
   latency_ms: { count: number; mean: number; p50: number; p95: number; max: number } | null;
 }

@@ -35,6 +35,18 @@ describe('no-tool cases', () => {
     expect(formatScoreReport(r)).toContain('Detection: recall 50.0% (2 tool cases), precision 50.0%, false calls 1/2 no-tool cases (50.0%)');
   });
 
+  it('call validity: of the outputs that call, those that parse and fit their schemas, right or wrong call', () => {
+    const r = scorePredictions(cases, [
+      { id: 't1', output: call('a.txt') },
+      { id: 't2', output: "<tool_use>read(file_path='b.txt', colour='red')</tool_use>" },
+      { id: 'n1', output: call('zzz') },
+      { id: 'n2', output: '<tool_use>read(file_path=</tool_use>' },
+    ], TOOLS);
+    expect(r.call_validity).toEqual({ outputs_with_calls: 4, valid: 2, rate: 0.5 });
+    expect(formatScoreReport(r)).toMatch(/Calls valid\s+2\/4\s+50\.0%/);
+    expect(scorePredictions([makeCase('n1', [])], [{ id: 'n1', output: 'plain' }], TOOLS).call_validity).toEqual({ outputs_with_calls: 0, valid: 0, rate: null });
+  });
+
   it('a missing prediction on a no-tool case fails it without counting a false call', () => {
     const r = scorePredictions([makeCase('n1', [])], [], TOOLS);
     expect(r.tool_detection).toBe(0);
