@@ -5,7 +5,7 @@ import { createRng, type Rng } from '../dataset/prng';
 import { InferenceError } from './errors';
 import type { StepConstraint } from './grammar/tool-constraint';
 import type { OpenSession } from './session';
-import { ranPastBlocks, STOP_TAIL_TOKENS } from './stop-rule';
+import { cutAtStop, ranPastBlocks, STOP_TAIL_TOKENS } from './stop-rule';
 import type { TextTokenizer } from './tokenizer';
 import type { DecoderSpec } from './variant';
 
@@ -26,6 +26,10 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Called with each new token id as it is chosen (streaming). */
   onToken?: (tokenId: number) => void;
+  /** With temperature above 0: sample among the likeliest tokens whose probabilities add up to this (1: all). */
+  topP?: number;
+  /** Stop once the text outside tool-call blocks holds one of these (stop-rule.ts cutAtStop). */
+  stopSequences?: readonly string[];
 }
 
 // Prompt tokens run in the pass that yields the first logits. Two, not one: MatMulNBits (INT4, accuracy level 4)
@@ -58,8 +62,9 @@ async function closingState(tok: TextTokenizer, tokenIds: readonly number[]): Pr
   return insideOpenBlock(text) ? 'inside' : endsInOpeningTag(text) ? 'opening' : 'done';
 }
 
-// Why generation ended ('context_length': prompt + new tokens reached genai_config.json's context_length).
-export type StopReason = 'eos' | 'tool_use' | 'max_new_tokens' | 'context_length';
+// Why generation ended ('context_length': prompt + new tokens reached genai_config.json's context_length;
+// 'stop_sequence': the text reached one of DecodeOptions.stopSequences).
+export type StopReason = 'eos' | 'tool_use' | 'max_new_tokens' | 'context_length' | 'stop_sequence';
 
 // The new tokens (an eos that ended generation is included, as in transformers' generate) and timings.
 export interface DecodeResult {
@@ -150,7 +155,7 @@ export async function prefillOne(open: OpenSession, d: DecoderSpec, promptIds: r
 // when allowed, which is exactly greedy-under-the-mask, and a masked redraw after a rejection samples the masked
 // distribution (p(y) + p(rejected) * p(y) / Z = p(y) / Z); most steps then cost one accept, not a mask.
 export function createPicker(d: DecoderSpec, tok: TextTokenizer, opts: DecodeOptions, tokenIds: readonly number[]): (row: Float32Array) => Promise<number> {
-  const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed)) : argmax;
+  const sample = opts.temperature > 0 ? sampler(opts.temperature, createRng(opts.seed), opts.topP ?? 1) : argmax;
   const minNew = opts.minNewTokens ?? 0;
   return async (row) => {
     if (opts.constraint && tokenIds.length >= opts.maxNewTokens && (await closingState(tok, tokenIds)) === 'inside') return opts.constraint.pickClosing(row);
@@ -175,6 +180,7 @@ export async function checkStop(d: DecoderSpec, tok: TextTokenizer, opts: Decode
     const tail = tokenIds.slice(-STOP_TAIL_TOKENS);
     if (tok.mayHoldGt(tail) && ranPastBlocks(await tok.decode(tail))) return 'tool_use';
   }
+  if (opts.stopSequences?.length && cutAtStop(await tok.decode(tokenIds), opts.stopSequences).hit) return 'stop_sequence';
   if (tokenIds.length >= opts.maxNewTokens) {
     const closing = opts.constraint && tokenIds.length < opts.maxNewTokens + CLOSING_ALLOWANCE && promptLen + tokenIds.length < d.contextLength;
     if (!closing || (await closingState(tok, tokenIds)) === 'done') return 'max_new_tokens';
@@ -203,8 +209,9 @@ export function argmax(row: Float32Array): number {
   return best;
 }
 
-// Temperature sampling (no top-k, no top-p: predict.py's settings) with a seeded PRNG.
-export function sampler(temperature: number, rng: Rng): (row: Float32Array) => number {
+// Temperature sampling with a seeded PRNG; topP below 1 keeps only the likeliest tokens whose probabilities
+// add up to topP (nucleus sampling), as OpenAI's top_p. No top-k: predict.py's settings.
+export function sampler(temperature: number, rng: Rng, topP = 1): (row: Float32Array) => number {
   let probs = new Float64Array(0);
   return (row) => {
     if (probs.length !== row.length) probs = new Float64Array(row.length);
@@ -215,6 +222,22 @@ export function sampler(temperature: number, rng: Rng): (row: Float32Array) => n
       const p = Math.exp(((row[i] as number) - max) / temperature);
       probs[i] = p;
       sum += p;
+    }
+    if (topP < 1) {
+      // The nucleus: tokens by falling probability until they hold topP of the mass; only tokens above a
+      // millionth of the mass can matter, which keeps the sort short.
+      const order = [];
+      for (let i = 0; i < row.length; i++) if ((probs[i] as number) > sum * 1e-6) order.push(i);
+      order.sort((a, b) => (probs[b] as number) - (probs[a] as number));
+      let kept = 0;
+      let n = 0;
+      while (n < order.length && kept < topP * sum) kept += probs[order[n++] as number] as number;
+      let r = rng() * kept;
+      for (let k = 0; k < n; k++) {
+        r -= probs[order[k] as number] as number;
+        if (r < 0) return order[k] as number;
+      }
+      return order[Math.max(0, n - 1)] as number;
     }
     let r = rng() * sum;
     for (let i = 0; i < row.length; i++) {

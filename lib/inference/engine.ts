@@ -10,7 +10,7 @@ import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type StepConstra
 import { createPromptBuilder, type PromptBuilder, type PromptCase, type RecordFormat } from './prompt';
 import { resolveVariantDir, type RunContext, type Variant } from './resolve-dir';
 import { openSession, type OpenSession, type SessionSettings } from './session';
-import { trimAfterBlocks } from './stop-rule';
+import { cutAtStop, trimAfterBlocks } from './stop-rule';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 import { readVariant, type VariantFiles } from './variant';
 
@@ -33,6 +33,10 @@ export interface GenerateOptions {
   stopAfterToolUse?: boolean;
   /** Generate at least this many tokens (eos masked until then): benchmarks compare equal lengths. */
   minNewTokens?: number;
+  /** Nucleus sampling with temperature above 0: sample among the likeliest tokens whose probabilities add up to topP (default 1: all). */
+  topP?: number;
+  /** Stop once the text outside tool-call blocks holds one of these (OpenAI's `stop`); the result's text ends before it. */
+  stopSequences?: readonly string[];
   /** Schema-constrained decoding: a fresh StepConstraint for this call (lib/inference/grammar). */
   constraint?: StepConstraint | null;
   /** Aborts between decode steps (AbortError). */
@@ -196,6 +200,8 @@ async function prepareGeneration(files: VariantFiles, tok: TextTokenizer, addSpe
   const temperature = opts.temperature ?? 0;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new InferenceError(`maxNewTokens must be a positive integer, got ${maxNewTokens}`);
   if (!Number.isFinite(temperature) || temperature < 0) throw new InferenceError(`temperature must be 0 (greedy) or more, got ${temperature}`);
+  const topP = opts.topP ?? 1;
+  if (!(topP >= 0 && topP <= 1)) throw new InferenceError(`topP must be from 0 (only the likeliest token) to 1, got ${topP}`);
   const promptIds = typeof prompt === 'string' ? await tok.encode(prompt, addSpecial) : [...prompt];
   if (promptIds.length === 0) throw new InferenceError('the prompt encodes to no tokens');
   const context = files.decoder.contextLength;
@@ -205,6 +211,7 @@ async function prepareGeneration(files: VariantFiles, tok: TextTokenizer, addSpe
     decodeOptions: {
       maxNewTokens, temperature, seed: opts.seed ?? 0, stopAfterToolUse: opts.stopAfterToolUse ?? true,
       minNewTokens: opts.minNewTokens, constraint: opts.constraint, signal: opts.signal, onToken: opts.onToken,
+      topP, stopSequences: opts.stopSequences?.filter((t) => t.length > 0),
     },
   };
 }
@@ -212,7 +219,8 @@ async function prepareGeneration(files: VariantFiles, tok: TextTokenizer, addSpe
 // Detokenizes, trims and parses a decoded generation into the result.
 async function finishGeneration(tok: TextTokenizer, prompt: string | readonly number[], promptIds: number[], decoded: DecodeResult, opts: GenerateOptions, started: number, ttftMs: number): Promise<GenerateResult> {
   const raw = await tok.decode(decoded.tokenIds);
-  const text = (opts.stopAfterToolUse ?? true) ? trimAfterBlocks(raw) : raw;
+  const trimmed = (opts.stopAfterToolUse ?? true) ? trimAfterBlocks(raw) : raw;
+  const text = opts.stopSequences?.length ? cutAtStop(trimmed, opts.stopSequences).text : trimmed;
   const parsed = parseToolUse(text);
   const toolCalls = parsed.calls.map((c) => ({ name: c.tool, parameters: c.params }));
   return {

@@ -35,3 +35,20 @@ function codePoints(s: string): number {
   for (const _ of s) n++;
   return n;
 }
+
+// The text up to the first stop sequence that lies outside every <tool_use> block (OpenAI's `stop`), and
+// whether one was found; a stop string inside a call's arguments does not count.
+export function cutAtStop(text: string, stops: readonly string[]): { text: string; hit: boolean } {
+  let cut = -1;
+  for (const stop of stops) {
+    if (stop === '') continue;
+    for (let at = text.indexOf(stop); at >= 0 && (cut < 0 || at < cut); at = text.indexOf(stop, at + 1)) {
+      const before = text.slice(0, at);
+      if (before.lastIndexOf('<tool_use>') <= before.lastIndexOf('</tool_use>')) {
+        cut = at;
+        break;
+      }
+    }
+  }
+  return cut < 0 ? { text, hit: false } : { text: text.slice(0, cut), hit: true };
+}

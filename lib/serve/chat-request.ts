@@ -22,6 +22,10 @@ export interface PreparedRequest {
   choice: ToolChoice;
   maxTokens: number;
   temperature: number;
+  /** OpenAI's top_p (1: off; used when temperature is above 0). */
+  topP: number;
+  /** OpenAI's stop: generation ends before the first of these in the text outside tool calls. */
+  stop: string[];
   seed: number;
 }
 
@@ -74,5 +78,6 @@ export function prepareRequest(engine: Engine, req: ChatCompletionRequest, limit
     const mode = engine.run?.promptTools ?? 'none';
     prompt = renderPrompt(lastUserMessage, mode === 'none' || tools.length === 0 ? '' : renderToolsHeader(tools, mode));
   }
-  return { prompt, lastUserMessage, tools, choice, maxTokens, temperature: req.temperature ?? limits.temperature, seed: req.seed ?? Math.floor(Math.random() * 2 ** 31) };
+  const stop = (typeof req.stop === 'string' ? [req.stop] : (req.stop ?? [])).filter((t) => t.length > 0);
+  return { prompt, lastUserMessage, tools, choice, maxTokens, temperature: req.temperature ?? limits.temperature, topP: req.top_p ?? 1, stop, seed: req.seed ?? Math.floor(Math.random() * 2 ** 31) };
 }

@@ -57,7 +57,7 @@ export async function runCompletion(engine: Engine, req: PreparedRequest, opts: 
         const snapshot = [...ids];
         // Decoding is async; chain the updates so deltas go out in order.
         pending = pending.then(async () => {
-          const { content, blocks } = splitGenerated(await engine.decode(snapshot));
+          const { content, blocks } = splitGenerated(await engine.decode(snapshot), req.stop);
           if (content.length > sentContent) opts.sink?.content(content.slice(sentContent));
           sentContent = Math.max(sentContent, content.length);
           for (; sentCalls < blocks.length && req.choice !== 'none'; sentCalls++) {
@@ -73,7 +73,7 @@ export async function runCompletion(engine: Engine, req: PreparedRequest, opts: 
     : undefined;
   let generation: GenerateResult;
   try {
-    generation = await engine.generatePrompt(req.prompt, { maxNewTokens: req.maxTokens, temperature: req.temperature, seed: req.seed, constraint, signal: opts.signal, onToken });
+    generation = await engine.generatePrompt(req.prompt, { maxNewTokens: req.maxTokens, temperature: req.temperature, topP: req.topP, stopSequences: req.stop, seed: req.seed, constraint, signal: opts.signal, onToken });
   } finally {
     constraint?.dispose();
   }

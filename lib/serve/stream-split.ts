@@ -1,10 +1,19 @@
 // Splits text as it is generated into what a streaming client sees: content outside <tool_use> blocks
 // (never a block, nor the start of one that may still turn into a block) and the blocks that closed.
+import { cutAtStop } from '../inference/stop-rule';
+
 const START = '<tool_use>';
 const END = '</tool_use>';
 
-// The visible content and the closed blocks' inner text of a text generated so far.
-export function splitGenerated(text: string): { content: string; blocks: string[] } {
+// The visible content and the closed blocks' inner text of a text generated so far; with stop sequences, the
+// content ends before the first one and holds back a tail that may still become one (a client never sees it).
+export function splitGenerated(text: string, stops: readonly string[] = []): { content: string; blocks: string[] } {
+  if (stops.length > 0) {
+    const cut = cutAtStop(text, stops);
+    if (cut.hit) return splitGenerated(cut.text);
+    const split = splitGenerated(text);
+    return { content: holdBackPrefixes(split.content, stops), blocks: split.blocks };
+  }
   let content = '';
   const blocks: string[] = [];
   let at = 0;
@@ -26,6 +35,20 @@ export function splitGenerated(text: string): { content: string; blocks: string[
     }
   }
   return { content: content + rest, blocks };
+}
+
+// Drops a tail of the content that is the start of a stop sequence.
+function holdBackPrefixes(content: string, stops: readonly string[]): string {
+  let keep = content.length;
+  for (const stop of stops) {
+    for (let k = Math.min(stop.length - 1, content.length); k > 0; k--) {
+      if (stop.startsWith(content.slice(content.length - k))) {
+        keep = Math.min(keep, content.length - k);
+        break;
+      }
+    }
+  }
+  return content.slice(0, keep);
 }
 
 // Strips every <tool_use> block (closed or not) from a finished text: the content of an answer.
