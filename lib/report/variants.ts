@@ -12,6 +12,12 @@ export interface VariantRow {
   agreement: string | null;
   tool_accuracy: number | null;
   param_accuracy: number | null;
+  /** Val tool and parameter accuracy under the tools' grammar (validate_constrained). */
+  constrained_tool_accuracy: number | null;
+  constrained_param_accuracy: number | null;
+  /** Over every set: of the outputs that call, the share whose calls parse and fit their schemas, free and under the grammar. */
+  calls_valid_free: number | null;
+  calls_valid_constrained: number | null;
   kept: boolean | null;
   reason: string | null;
   latency_p50_ms: number | null;
@@ -55,9 +61,22 @@ function describeAgreement(o: Obj): string | null {
   return parts.length ? parts.join(', ') : null;
 }
 
+// Call validity pooled over the sets of one mode (labels ending in -constrained, or not); null when no set has it.
+function pooledCallValidity(metrics: unknown, constrained: boolean): number | null {
+  if (!isObj(metrics)) return null;
+  let outputs = 0;
+  let valid = 0;
+  for (const [label, m] of Object.entries(metrics)) {
+    if (label.endsWith('-constrained') !== constrained || !isObj(m) || !isObj(m.call_validity)) continue;
+    outputs += pickNumber(m.call_validity, ['outputs_with_calls']) ?? 0;
+    valid += pickNumber(m.call_validity, ['valid']) ?? 0;
+  }
+  return outputs === 0 ? null : valid / outputs;
+}
+
 // An empty row for a variant.
 function blank(variant: string, engine: string | null): VariantRow {
-  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
+  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, calls_valid_free: null, calls_valid_constrained: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
 }
 
 // Gathers the variant rows: one per exported variant (summary.artifacts.onnx) with its validation
@@ -85,6 +104,11 @@ export function collectVariants(summary: ReportSummary): VariantTable {
     const val = isObj(o.metrics) && isObj(o.metrics.val) ? o.metrics.val : undefined;
     r.tool_accuracy = pickNumber(val, ['tool_accuracy']);
     r.param_accuracy = pickNumber(val, ['param_accuracy']);
+    const valConstrained = isObj(o.metrics) && isObj(o.metrics['val-constrained']) ? o.metrics['val-constrained'] : undefined;
+    r.constrained_tool_accuracy = pickNumber(valConstrained, ['tool_accuracy']);
+    r.constrained_param_accuracy = pickNumber(valConstrained, ['param_accuracy']);
+    r.calls_valid_free = pooledCallValidity(o.metrics, false);
+    r.calls_valid_constrained = pooledCallValidity(o.metrics, true);
     r.kept = typeof o.kept === 'boolean' ? o.kept : null;
     r.reason = Array.isArray(o.reasons) && o.reasons.length ? o.reasons.join('; ') : null;
     r.bytes ??= pickNumber(o, ['bytes_on_disk']);
