@@ -69,3 +69,31 @@ def tiny_run(shared_run_dir: Path, dataset: dict[str, str]) -> dict[str, str]:
     out = run_preflight(PreflightInput(run_dir=str(run_dir), model=tiny_model_config(), lora=TINY_LORA,
                                        tokenizer_corpus_paths=[dataset["train"], dataset["val"]]))
     return {"run_dir": str(run_dir), "model_path": out.model_path, **dataset}
+
+
+FRESH = Path(__file__).with_name("onnx_fresh_process.py")
+
+
+def assert_variants_generate_fresh(hf_dir: str, val_path: str, dirs: list[str]) -> list[int]:
+    """Plain onnxruntime and onnxruntime-genai load each variant folder in a new process and generate 32 tokens;
+    the first folder (fp32) gives the HF model's greedy tokens. Returns those PyTorch tokens."""
+    import json
+    import subprocess
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from activities.onnx_check import check_examples, greedy_torch
+    from activities.paths import read_jsonl
+
+    tok = AutoTokenizer.from_pretrained(hf_dir)
+    ex = check_examples(tok, read_jsonl(val_path, "val"), "text", 1)[0]
+    torch_tokens, _ = greedy_torch(AutoModelForCausalLM.from_pretrained(hf_dir).eval(), ex.prompt_ids, 32)
+    out = subprocess.run([sys.executable, str(FRESH), json.dumps(ex.prompt_ids), "32", *dirs],
+                         capture_output=True, text=True, timeout=120, check=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    for d in dirs:
+        assert len(res[d]["ort"]) == 32 and 0 < len(res[d]["genai"]) <= 32
+    assert res[dirs[0]]["ort"] == torch_tokens
+    genai = res[dirs[0]]["genai"]
+    assert genai == torch_tokens[:len(genai)]  # onnxruntime-genai stops at EOS; the tokens before it match
+    return torch_tokens

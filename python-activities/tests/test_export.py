@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import TINY_LORA, TINY_TRAINING, tiny_model_config
+from conftest import TINY_LORA, TINY_TRAINING, assert_variants_generate_fresh, tiny_model_config
 from temporalio.exceptions import CancelledError
 from temporalio.testing import ActivityEnvironment
 
@@ -22,12 +20,9 @@ from activities.export import check_fp32, run_export
 from activities.finetune import run_finetune
 from activities.merge import run_merge
 from activities.builder_shim import flatten_rope
-from activities.onnx_check import check_examples, greedy_torch
-from activities.paths import read_jsonl
 from activities.quantize import quantize_onnx, run_quantize
 
 CHECK = ExportCheck(prompts=3, new_tokens=32, max_logit_diff=1e-3, agreement_records=16)
-FRESH = Path(__file__).with_name("onnx_fresh_process.py")
 
 
 def _einp(run: dict, precision: str, out: str | None = None, **kw) -> ExportInput:
@@ -93,21 +88,8 @@ def test_variant_folders_and_figures(exported):
 
 def test_fresh_process_runs_each_variant(exported):
     """onnxruntime (plain loop) and onnxruntime-genai load every variant in a new process and generate."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    merged = exported["merged"].merged_dir
-    tok = AutoTokenizer.from_pretrained(merged)
-    ex = check_examples(tok, read_jsonl(exported["run"]["val"], "val"), "text", 1)[0]
-    torch_tokens, _ = greedy_torch(AutoModelForCausalLM.from_pretrained(merged).eval(), ex.prompt_ids, 32)
     dirs = [exported[v].path for v in ("fp32", "int8", "int4")]
-    out = subprocess.run([sys.executable, str(FRESH), json.dumps(ex.prompt_ids), "32", *dirs],
-                         capture_output=True, text=True, timeout=120, check=True)
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    for d in dirs:
-        assert len(res[d]["ort"]) == 32 and 0 < len(res[d]["genai"]) <= 32
-    assert res[dirs[0]]["ort"] == torch_tokens
-    genai = res[dirs[0]]["genai"]
-    assert genai == torch_tokens[:len(genai)]  # onnxruntime-genai stops at EOS; the tokens before it match
+    assert_variants_generate_fresh(exported["merged"].merged_dir, exported["run"]["val"], dirs)
 
 
 def test_tampered_model_is_an_export_mismatch(exported, tmp_path):

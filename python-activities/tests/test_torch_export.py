@@ -7,12 +7,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import assert_variants_generate_fresh
 from temporalio.exceptions import CancelledError
 from temporalio.testing import ActivityEnvironment
 
@@ -20,13 +19,11 @@ from activities.contracts import ExportCheck, ExportInput, QuantSettings
 from activities.errors import UnsupportedArchitecture
 from activities.export import choose_exporter, export_onnx, run_export
 from activities.onnx_builder import builder_architectures
-from activities.onnx_check import OnnxDecoder, check_examples, greedy_torch
-from activities.paths import read_jsonl
+from activities.onnx_check import OnnxDecoder
 from activities.quantize import run_quantize
 from activities.torch_export import fold_weight_transposes, gemm_to_matmul
 
 CHECK = ExportCheck(prompts=2, new_tokens=32, max_logit_diff=1e-3, agreement_records=8)
-FRESH = Path(__file__).with_name("onnx_fresh_process.py")
 
 
 def _inp(root: Path, merged: Path, precision: str, exporter: str = "auto", **kw) -> ExportInput:
@@ -111,21 +108,9 @@ def test_fallback_variants_files_and_figures(fallback):
 
 def test_fallback_variants_load_in_fresh_processes(fallback, gpt2, tiny_run):
     """Plain onnxruntime and onnxruntime-genai run every fallback variant; fp32 gives PyTorch's greedy tokens."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    tok = AutoTokenizer.from_pretrained(str(gpt2))
-    ex = check_examples(tok, read_jsonl(tiny_run["val"], "val"), "text", 1)[0]
-    torch_tokens, _ = greedy_torch(AutoModelForCausalLM.from_pretrained(str(gpt2)).eval(), ex.prompt_ids, 32)
-    assert len(set(torch_tokens)) > 3  # a path that moves, not one token repeated
     dirs = [fallback[v].path for v in ("fp32", "int8", "int4")]
-    out = subprocess.run([sys.executable, str(FRESH), json.dumps(ex.prompt_ids), "32", *dirs],
-                         capture_output=True, text=True, timeout=120, check=True)
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    for d in dirs:
-        assert len(res[d]["ort"]) == 32 and 0 < len(res[d]["genai"]) <= 32
-    assert res[dirs[0]]["ort"] == torch_tokens
-    genai = res[dirs[0]]["genai"]
-    assert genai == torch_tokens[:len(genai)]  # onnxruntime-genai stops at EOS; the tokens before it match
+    torch_tokens = assert_variants_generate_fresh(str(gpt2), tiny_run["val"], dirs)
+    assert len(set(torch_tokens)) > 3  # a path that moves, not one token repeated
 
 
 def test_fallback_graph_runs_left_padded_batches(fallback, gpt2):
