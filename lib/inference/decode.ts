@@ -5,7 +5,7 @@ import { createRng, type Rng } from '../dataset/prng';
 import { InferenceError } from './errors';
 import type { StepConstraint } from './grammar/tool-constraint';
 import type { OpenSession } from './session';
-import { cutAtStop, ranPastBlocks, STOP_TAIL_TOKENS } from './stop-rule';
+import { cutAtStop, endsInOpeningTag, insideOpenBlock, ranPastBlocks, STOP_TAIL_TOKENS } from './stop-rule';
 import type { TextTokenizer } from './tokenizer';
 import type { DecoderSpec } from './variant';
 
@@ -43,23 +43,17 @@ export const PREFILL_TAIL = 2;
 // level tokenizer may need ~40 tokens to write three missing required arguments; the demo model needs a few.
 export const CLOSING_ALLOWANCE = 64;
 
-// True when the text has a `<tool_use>` block that is not closed.
-export function insideOpenBlock(text: string): boolean {
-  return text.lastIndexOf('<tool_use>') > text.lastIndexOf('</tool_use>');
-}
-
-// True when the text ends in the middle of writing `<tool_use>` (at least `<tool`): the call has begun.
-export function endsInOpeningTag(text: string): boolean {
-  for (let n = 5; n < OPEN_TAG.length; n++) if (text.endsWith(OPEN_TAG.slice(0, n))) return true;
-  return false;
-}
-const OPEN_TAG = '<tool_use>';
-
 // Where a constrained generation stands once past its budget: inside a block (close it), still writing the
-// opening tag (finish it first, as the grammar and the model choose), or done.
-async function closingState(tok: TextTokenizer, tokenIds: readonly number[]): Promise<'inside' | 'opening' | 'done'> {
-  const text = await tok.decode(tokenIds);
-  return insideOpenBlock(text) ? 'inside' : endsInOpeningTag(text) ? 'opening' : 'done';
+// opening tag (finish it first, as the grammar and the model choose), or done. checkStop and the picker both ask
+// after each token; the answer for a generation's current length is kept so its text is decoded once.
+type ClosingState = 'inside' | 'opening' | 'done';
+const closingStates = new WeakMap<readonly number[], { length: number; state: Promise<ClosingState> }>();
+function closingState(tok: TextTokenizer, tokenIds: readonly number[]): Promise<ClosingState> {
+  const known = closingStates.get(tokenIds);
+  if (known?.length === tokenIds.length) return known.state;
+  const state = tok.decode(tokenIds).then((text): ClosingState => (insideOpenBlock(text) ? 'inside' : endsInOpeningTag(text) ? 'opening' : 'done'));
+  closingStates.set(tokenIds, { length: tokenIds.length, state });
+  return state;
 }
 
 // Why generation ended ('context_length': prompt + new tokens reached genai_config.json's context_length;

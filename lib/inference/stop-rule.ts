@@ -43,12 +43,22 @@ export function cutAtStop(text: string, stops: readonly string[]): { text: strin
   for (const stop of stops) {
     if (stop === '') continue;
     for (let at = text.indexOf(stop); at >= 0 && (cut < 0 || at < cut); at = text.indexOf(stop, at + 1)) {
-      const before = text.slice(0, at);
-      if (before.lastIndexOf('<tool_use>') <= before.lastIndexOf('</tool_use>')) {
+      if (!insideOpenBlock(text.slice(0, at))) {
         cut = at;
         break;
       }
     }
   }
   return cut < 0 ? { text, hit: false } : { text: text.slice(0, cut), hit: true };
+}
+
+// True when the text has a <tool_use> block that is not closed.
+export function insideOpenBlock(text: string): boolean {
+  return text.lastIndexOf(START) > text.lastIndexOf(END);
+}
+
+// True when the text ends in the middle of writing <tool_use> (at least `<tool`): the call has begun.
+export function endsInOpeningTag(text: string): boolean {
+  for (let n = 5; n < START.length; n++) if (text.endsWith(START.slice(0, n))) return true;
+  return false;
 }

@@ -26,23 +26,16 @@ export function splitGenerated(text: string, stops: readonly string[] = []): { c
     blocks.push(text.slice(open + START.length, close));
     at = close + END.length;
   }
-  let rest = text.slice(at);
   // Hold back a tail that is a prefix of <tool_use>: the next token may complete it.
-  for (let k = Math.min(START.length - 1, rest.length); k > 0; k--) {
-    if (START.startsWith(rest.slice(rest.length - k))) {
-      rest = rest.slice(0, rest.length - k);
-      break;
-    }
-  }
-  return { content: content + rest, blocks };
+  return { content: content + holdBackPrefixes(text.slice(at), [START]), blocks };
 }
 
-// Drops a tail of the content that is the start of a stop sequence.
-function holdBackPrefixes(content: string, stops: readonly string[]): string {
+// Drops the longest tail of the content that is the start of one of the markers (a tag, stop sequences).
+function holdBackPrefixes(content: string, markers: readonly string[]): string {
   let keep = content.length;
-  for (const stop of stops) {
-    for (let k = Math.min(stop.length - 1, content.length); k > 0; k--) {
-      if (stop.startsWith(content.slice(content.length - k))) {
+  for (const marker of markers) {
+    for (let k = Math.min(marker.length - 1, content.length); k > 0; k--) {
+      if (marker.startsWith(content.slice(content.length - k))) {
         keep = Math.min(keep, content.length - k);
         break;
       }
