@@ -78,6 +78,6 @@ export function prepareRequest(engine: Engine, req: ChatCompletionRequest, limit
     const mode = engine.run?.promptTools ?? 'none';
     prompt = renderPrompt(lastUserMessage, mode === 'none' || tools.length === 0 ? '' : renderToolsHeader(tools, mode));
   }
-  const stop = (typeof req.stop === 'string' ? [req.stop] : (req.stop ?? [])).filter((t) => t.length > 0);
+  const stop = typeof req.stop === 'string' ? [req.stop] : (req.stop ?? []);
   return { prompt, lastUserMessage, tools, choice, maxTokens, temperature: req.temperature ?? limits.temperature, topP: req.top_p ?? 1, stop, seed: req.seed ?? Math.floor(Math.random() * 2 ** 31) };
 }
