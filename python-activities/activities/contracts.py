@@ -78,6 +78,7 @@ class TrainingConfig:
     save_steps: int = 50
     merge_adapter: bool = False
     gradient_checkpointing: bool = False
+    mixed_precision: Literal["no", "bf16"] = "no"
     max_grad_norm: float = 1.0
 
 

@@ -54,23 +54,36 @@ def _accepts_logits_to_keep(model: Any) -> bool:
     return "logits_to_keep" in inspect.signature(base.forward).parameters
 
 
-def loss_sum(model: Any, batch: dict[str, Any], device: str, keep_ok: bool) -> tuple[Any, int]:
+def compute_precision(device: str, mixed_precision: str) -> Any:
+    """The context a forward pass runs in: torch.autocast to bfloat16 for mixed_precision 'bf16', else nothing."""
+    import contextlib
+
+    import torch
+
+    if mixed_precision == "bf16":
+        return torch.autocast(device_type="cuda" if device.startswith("cuda") else "cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def loss_sum(model: Any, batch: dict[str, Any], device: str, keep_ok: bool, mixed_precision: str = "no") -> tuple[Any, int]:
     """(summed token cross-entropy over completion tokens, token count); logits only where labels are."""
     import torch.nn.functional as F
 
     ids, mask = batch["input_ids"].to(device), batch["attention_mask"].to(device)
     target = batch["labels"][:, 1:].to(device)
     pos = (target != IGNORE).any(0).nonzero().squeeze(1)
-    if keep_ok:
-        logits = model(input_ids=ids, attention_mask=mask, logits_to_keep=pos, use_cache=False).logits
-    else:
-        logits = model(input_ids=ids, attention_mask=mask, use_cache=False).logits[:, pos]
+    with compute_precision(device, mixed_precision):
+        if keep_ok:
+            logits = model(input_ids=ids, attention_mask=mask, logits_to_keep=pos, use_cache=False).logits
+        else:
+            logits = model(input_ids=ids, attention_mask=mask, use_cache=False).logits[:, pos]
     tgt = target[:, pos]
     loss = F.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=IGNORE, reduction="sum")
     return loss, int((tgt != IGNORE).sum())
 
 
-def evaluate(model: Any, examples: list[Encoded], pad_id: int, batch_size: int, device: str, keep_ok: bool) -> float:
+def evaluate(model: Any, examples: list[Encoded], pad_id: int, batch_size: int, device: str, keep_ok: bool,
+             mixed_precision: str = "no") -> float:
     """Token-level mean loss on the validation examples."""
     import torch
 
@@ -78,7 +91,7 @@ def evaluate(model: Any, examples: list[Encoded], pad_id: int, batch_size: int, 
     total, count = 0.0, 0
     with torch.no_grad():
         for i in range(0, len(examples), batch_size):
-            s, n = loss_sum(model, collate(examples[i:i + batch_size], pad_id), device, keep_ok)
+            s, n = loss_sum(model, collate(examples[i:i + batch_size], pad_id), device, keep_ok, mixed_precision)
             total, count = total + float(s), count + n
     model.train()
     return total / max(count, 1)
@@ -113,7 +126,8 @@ class Trainer:
             raise CancelledError("finetune cancelled")
 
     def _eval(self, st: LoopState) -> None:
-        loss = evaluate(self.model, self.val, self.pad_id, max(1, self.cfg.per_device_train_batch_size), self.device, self.keep_ok)
+        loss = evaluate(self.model, self.val, self.pad_id, max(1, self.cfg.per_device_train_batch_size), self.device, self.keep_ok,
+                        self.cfg.mixed_precision)
         st.last_eval_step = st.step
         ppl = math.exp(min(loss, 50.0))
         st.eval_curve.append({"step": st.step, "epoch": round(st.step / self.per_epoch, 4), "eval_loss": loss, "eval_perplexity": ppl})
@@ -135,7 +149,7 @@ class Trainer:
         loss_total = 0.0
         for b in batches:
             self._check_cancel()
-            s, _ = loss_sum(self.model, b, self.device, self.keep_ok)
+            s, _ = loss_sum(self.model, b, self.device, self.keep_ok, self.cfg.mixed_precision)
             (s / max(n_tok, 1)).backward()
             loss_total += float(s.detach())
             used = int(b["attention_mask"].sum())

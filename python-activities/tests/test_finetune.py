@@ -174,3 +174,31 @@ def test_peak_memory_is_recorded(tiny_run):
     m = json.loads(Path(out.metrics_path).read_text())
     assert out.peak_rss_bytes == m["peak_rss_bytes"] and m["peak_rss_bytes"] > 50 * 2**20  # torch alone is more
     assert m["peak_rss_since"] in ("activity start", "process start") and "peak_cuda_bytes" in m
+
+
+def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
+    """mixed_precision bf16 runs the matmuls in bfloat16 (the loss differs a little from float32's) and
+    still learns; the adapter it saves stays float32."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM
+
+    from activities.data import collate, load_examples
+    from activities.modelio import load_tokenizer
+    from activities.trainloop import loss_sum
+
+    tok = load_tokenizer(tiny_run["model_path"], tiny_model_config())
+    ex, _ = load_examples(tiny_run["train"], tok, "text", 256, "train")
+    model = AutoModelForCausalLM.from_pretrained(tiny_run["model_path"]).eval()
+    batch = collate(ex[:4], tok.pad_token_id)
+    with torch.no_grad():
+        full, n = loss_sum(model, batch, "cpu", True, "no")
+        half, _ = loss_sum(model, batch, "cpu", True, "bf16")
+    assert float(full) != float(half) and abs(float(full) - float(half)) / float(full) < 0.05
+
+    out = run_finetune(_inp(tiny_run, "bf16", training=replace(QUICK, mixed_precision="bf16")))
+    m = json.loads(Path(out.metrics_path).read_text())
+    assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
+    assert abs(out.eval_loss - reference.eval_loss) / reference.eval_loss < 0.25
+    weights = load_file(str(Path(out.adapter_dir) / "adapter_model.safetensors"))
+    assert weights and all(t.dtype == torch.float32 for t in weights.values())
