@@ -3,3 +3,5 @@ import { fileURLToPath } from 'node:url';
 
 // The built-in held-out requests (68 over all ten tools, 8 where no tool fits), used when the spec says `true`.
 export const BUILTIN_HOLDOUT_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout.jsonl', import.meta.url));
+// A second held-out set, written blind after the first one's failures had been read while tuning the generator.
+export const HOLDOUT_2_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-2.jsonl', import.meta.url));

@@ -1,12 +1,13 @@
-// The built-in held-out requests: valid, spread over every tool and the no-tool answer, and unseen:
-// no request and no distinctive argument value of theirs appears anywhere in the generated data.
+// The held-out request files (the built-in one and the second, blind one): valid, spread over every tool and
+// the no-tool answer, and unseen: no request and no distinctive argument value of theirs appears anywhere in
+// the generated data, nor in the other file.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeQuery } from '../../../lib/dataset/canonical';
 import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
-import { BUILTIN_HOLDOUT_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
+import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
 import type { JsonValue } from '../../../lib/tool-call/syntax';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
 
@@ -28,48 +29,91 @@ function distinctiveValues(calls: { tool: string; params: Record<string, JsonVal
   }).filter((v) => !CONVENTIONS.has(v));
 }
 
-describe('built-in held-out requests', () => {
-  it('are at least 60 valid cases over all ten tools, with no-tool cases, in a file the dataset stage never reads', async () => {
-    const cases = await readHoldoutCases(BUILTIN_HOLDOUT_FILE, tools);
-    expect(cases.length).toBeGreaterThanOrEqual(60);
-    const called = new Set(cases.flatMap((c) => c.expected.map((e) => e.tool)));
-    expect(called).toEqual(new Set(tools.map((t) => t.name)));
-    expect(cases.filter((c) => c.expected.length === 0).length).toBeGreaterThanOrEqual(5);
-    expect(cases.filter((c) => c.expected.length > 1).length).toBeGreaterThanOrEqual(3);
+// What each file must hold: its size, the fewest cases per tool, no-tool and multi-call cases, and whether
+// every parameter of every tool must appear in it.
+const FILES = [
+  { name: 'mcp-holdout.jsonl', path: BUILTIN_HOLDOUT_FILE, min: 60, perTool: 1, noTool: 5, multi: 3, everyParam: false },
+  { name: 'mcp-holdout-2.jsonl', path: HOLDOUT_2_FILE, min: 70, perTool: 5, noTool: 10, multi: 5, everyParam: true },
+];
+
+// A generated dataset's requests and call text, built once per seed and shared by both files' checks.
+interface GeneratedText { queries: Set<string>; text: string }
+const generated = new Map<number, Promise<GeneratedText>>();
+function generatedFor(seed: number): Promise<GeneratedText> {
+  let p = generated.get(seed);
+  if (p === undefined) {
+    p = (async () => {
+      const config: DatasetConfig = {
+        format: 'text', augment_dataset: true, target_size: 600, validation_split: 0.2, tool_files: [], example_files: [],
+        on_bad_record: 'fail', train_cases_sample: 0,
+      };
+      const out = mkdtempSync(join(tmpdir(), 'tooltune-holdout-'));
+      const result = await generateDataset(config, seed, out);
+      const records = [result.val_cases_path, result.train_cases_path, result.suite_cases_path, join(out, 'train.jsonl'), join(out, 'val.jsonl')]
+        .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+      const trainCases = readFileSync(join(out, 'train.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { prompt: string; completion: string });
+      const queries = new Set(records.map((r) => normalizeQuery(typeof r.query === 'string' ? r.query : String(r.prompt ?? '').replace(/^[^]*User: /, '').replace(/\nAssistant:$/, ''))));
+      return { queries, text: trainCases.map((r) => r.completion).join('\n') + readFileSync(result.val_path, 'utf8') };
+    })();
+    generated.set(seed, p);
+  }
+  return p;
+}
+
+describe.each(FILES)('held-out requests $name', (file) => {
+  it(`are at least ${file.min} valid cases over all ten tools, with no-tool and multi-call cases, in a file the dataset stage never reads`, async () => {
+    const cases = await readHoldoutCases(file.path, tools);
+    expect(cases.length).toBeGreaterThanOrEqual(file.min);
+    const perTool = new Map<string, number>();
+    for (const e of cases.flatMap((c) => c.expected)) perTool.set(e.tool, (perTool.get(e.tool) ?? 0) + 1);
+    expect(new Set(perTool.keys())).toEqual(new Set(tools.map((t) => t.name)));
+    for (const [tool, n] of perTool) expect(n, `${tool} cases`).toBeGreaterThanOrEqual(file.perTool);
+    expect(cases.filter((c) => c.expected.length === 0).length).toBeGreaterThanOrEqual(file.noTool);
+    expect(cases.filter((c) => c.expected.length > 1).length).toBeGreaterThanOrEqual(file.multi);
+    if (file.everyParam) {
+      const used = new Set(cases.flatMap((c) => c.expected.flatMap((e) => Object.keys(e.params).map((k) => `${e.tool}.${k}`))));
+      const all = tools.flatMap((t) => Object.keys(t.inputSchema.properties ?? {}).map((k) => `${t.name}.${k}`));
+      expect(all.filter((k) => !used.has(k))).toEqual([]);
+    }
     const datasetSources = readdirSync(join(__dirname, '../../../lib/dataset')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(__dirname, '../../../lib/dataset', f), 'utf8'));
     expect(datasetSources.some((text) => /holdout/i.test(text))).toBe(false);
   });
 
   it('share no request and no distinctive value with a large generated dataset (600 examples, two seeds)', async () => {
-    const cases = await readHoldoutCases(BUILTIN_HOLDOUT_FILE, tools);
-    const config: DatasetConfig = {
-      format: 'text', augment_dataset: true, target_size: 600, validation_split: 0.2, tool_files: [], example_files: [],
-      on_bad_record: 'fail', train_cases_sample: 0,
-    };
+    const cases = await readHoldoutCases(file.path, tools);
     for (const seed of [42, 7]) {
-      const out = mkdtempSync(join(tmpdir(), 'tooltune-holdout-'));
-      const result = await generateDataset(config, seed, out);
-      const records = [result.val_cases_path, result.train_cases_path, result.suite_cases_path, join(out, 'train.jsonl'), join(out, 'val.jsonl')]
-        .flatMap((p) => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
-      const trainCases = readFileSync(join(out, 'train.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { prompt: string; completion: string });
-      const queries = new Set(records.map((r) => normalizeQuery(typeof r.query === 'string' ? r.query : String(r.prompt ?? '').replace(/^[^]*User: /, '').replace(/\nAssistant:$/, ''))));
-      const text = trainCases.map((r) => r.completion).join('\n') + readFileSync(result.val_path, 'utf8');
+      const { queries, text } = await generatedFor(seed);
       for (const c of cases) {
-        expect(queries.has(normalizeQuery(c.query)), `${c.id}: request seen in the dataset`).toBe(false);
+        expect.soft(queries.has(normalizeQuery(c.query)), `${c.id}: request seen in the dataset`).toBe(false);
         for (const v of distinctiveValues(c.expected)) {
-          expect(text.includes(`'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`), `${c.id}: value ${JSON.stringify(v)} seen in the dataset (seed ${seed})`).toBe(false);
+          expect.soft(text.includes(`'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`), `${c.id}: value ${JSON.stringify(v)} seen in the dataset (seed ${seed})`).toBe(false);
         }
       }
     }
   }, 60_000);
+});
+
+describe('held-out request files', () => {
+  it('share no request and no distinctive value with each other', async () => {
+    const [first, second] = await Promise.all(FILES.map((f) => readHoldoutCases(f.path, tools)));
+    const firstQueries = new Set((first ?? []).map((c) => normalizeQuery(c.query)));
+    const firstValues = new Set((first ?? []).flatMap((c) => distinctiveValues(c.expected)));
+    expect(firstValues.size).toBeGreaterThan(50);
+    for (const c of second ?? []) {
+      expect.soft(firstQueries.has(normalizeQuery(c.query)), `${c.id}: request also in ${FILES[0]?.name}`).toBe(false);
+      for (const v of distinctiveValues(c.expected)) expect.soft(firstValues.has(v), `${c.id}: value ${JSON.stringify(v)} also in ${FILES[0]?.name}`).toBe(false);
+    }
+  });
 
   it('render with the run prompt header and reject a bad file naming the case', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tooltune-holdout-'));
     const toolsPath = join(dir, 'tools.json');
     writeFileSync(toolsPath, JSON.stringify(tools));
-    const out = await writeHoldoutCases({ holdoutPath: BUILTIN_HOLDOUT_FILE, toolsPath, promptTools: 'names', outPath: join(dir, 'h.jsonl') });
-    const first = JSON.parse(readFileSync(out.cases_path, 'utf8').split('\n')[0] ?? '{}') as { prompt: string };
-    expect(first.prompt).toMatch(/^Tools: read; write; .*\nUser: .+\nAssistant:$/);
+    for (const [i, f] of FILES.entries()) {
+      const out = await writeHoldoutCases({ holdoutPath: f.path, toolsPath, promptTools: 'names', outPath: join(dir, `h${i}.jsonl`) });
+      const first = JSON.parse(readFileSync(out.cases_path, 'utf8').split('\n')[0] ?? '{}') as { prompt: string };
+      expect(first.prompt).toMatch(/^Tools: read; write; .*\nUser: .+\nAssistant:$/);
+    }
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, `${JSON.stringify({ id: 'x', query: 'q', expected: [{ tool: 'read', params: { nope: 1 } }] })}\n`);
     await expect(writeHoldoutCases({ holdoutPath: bad, toolsPath, promptTools: 'none', outPath: join(dir, 'o.jsonl') })).rejects.toThrow(HoldoutError);
