@@ -8,11 +8,15 @@ spec=$1; out=$2; shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
 npx --prefix "$root" tooltune dataset "$spec" --out "$out/data" >/dev/null
+# The second, blind held-out set (specs/holdout/mcp-holdout-2.jsonl), rendered like the first.
+(cd "$root" && npx tsx -e 'import { HOLDOUT_2_FILE, writeHoldoutCases } from "./lib/holdout/holdout-cases";
+const data = process.argv[process.argv.length - 1];
+void writeHoldoutCases({ holdoutPath: HOLDOUT_2_FILE, toolsPath: `${data}/tools.json`, promptTools: "none", outPath: `${data}/holdout2_cases.jsonl` });' "$out/data")
 start=$(date +%s)
 OMP_WAIT_POLICY=PASSIVE "$root/python-activities/.venv/bin/python" "$root/python-activities/bench/bench_quality.py" \
   --data "$out/data" --out "$out/run" "$@"
 echo "wall time: $(( $(date +%s) - start )) s"
-for set in val suite holdout; do
+for set in val suite holdout holdout2; do
   [ -f "$out/run/pred-${set}_cases.jsonl" ] || continue
   npx --prefix "$root" tooltune score --cases "$out/data/${set}_cases.jsonl" --predictions "$out/run/pred-${set}_cases.jsonl" \
     --tools "$out/data/tools.json" --json > "$out/run/score-$set.json" || true

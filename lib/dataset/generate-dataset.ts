@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadTools, ToolDefinitionError, type ToolDefinition } from '../tools/load-tools';
 import { createParamsChecker } from '../tools/validate-params';
 import { augmentExamples } from './augment';
+import { composeExamples } from './compose/compose-examples';
 import { BASE_EXAMPLES } from './base-examples';
 import { callsKey, normalizeQuery, orderParams } from './canonical';
 import { DatasetError, type DatasetIssue } from './dataset-error';
@@ -41,6 +42,8 @@ export interface DatasetConfig {
   prompt_tools?: PromptTools;
   /** Fail (DatasetError) when a tool parameter never appears in training (default true). */
   require_coverage?: boolean;
+  /** Share of the added examples composed from per-tool intents instead of variants of the base examples (default 0). */
+  compose_fraction?: number;
 }
 
 // Where the stage wrote its files, and the counts it wrote to stats.json.
@@ -62,6 +65,7 @@ function checkConfig(c: DatasetConfig): DatasetIssue[] {
   if (!(c.validation_split > 0 && c.validation_split < 1)) problems.push('validation_split must be between 0 and 1 (exclusive)');
   if (c.on_bad_record !== 'fail' && c.on_bad_record !== 'skip') problems.push('on_bad_record must be "fail" or "skip"');
   if (!Number.isInteger(c.train_cases_sample) || c.train_cases_sample < 0) problems.push('train_cases_sample must be a non-negative integer');
+  if (c.compose_fraction !== undefined && !(c.compose_fraction >= 0 && c.compose_fraction <= 1)) problems.push('compose_fraction must be between 0 and 1');
   return problems.map((message) => ({ file: 'dataset config', line: 0, message }));
 }
 
@@ -105,16 +109,19 @@ export async function generateDataset(config: DatasetConfig, seed: number, outDi
   const chosen = selectBases(BASE_EXAMPLES, Math.max(1, config.target_size - user.examples.length), seed, tools);
   const base = allBase.filter((b) => chosen.some((c) => c.id === b.id));
   const wanted = config.augment_dataset ? Math.max(0, config.target_size - base.length - user.examples.length) : 0;
-  const augmented = augmentExamples(chosen, {
-    count: wanted,
+  const composedCount = Math.round(wanted * (config.compose_fraction ?? 0));
+  const rules = {
     seed,
     takenQueries: new Set([...takenQueries.keys(), ...suiteQueries.keys()]),
     forbiddenCalls: new Set(SUITE_CASES.map((s) => callsKey(s.expected.map((c) => orderParams(c, tools))))),
     checkParams: check,
-  }).map((ex) => ({ ...ex, calls: ex.calls.map((c) => orderParams(c, tools)) }));
+  };
+  const inSchemaOrder = (ex: Example): Example => ({ ...ex, calls: ex.calls.map((c) => orderParams(c, tools)) });
+  const augmented = augmentExamples(chosen, { ...rules, count: wanted - composedCount }).map(inSchemaOrder);
+  const composed = composeExamples({ ...rules, count: composedCount }).map(inSchemaOrder);
 
-  // Each base example followed by its variants, then the user's records.
-  const pool = [...base.flatMap((b) => [b, ...augmented.filter((a) => a.base_id === b.id)]), ...user.examples];
+  // Each base example followed by its variants, then the composed examples, then the user's records.
+  const pool = [...base.flatMap((b) => [b, ...augmented.filter((a) => a.base_id === b.id)]), ...composed, ...user.examples];
   const { train, val } = splitExamples(pool, config.validation_split, seed, (ex) => coverageKeys(ex.calls, tools));
   const coverage = computeCoverage(train, val, tools);
   if (config.require_coverage !== false && coverage.missing_parameters.length > 0) {

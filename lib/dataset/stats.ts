@@ -22,6 +22,7 @@ export interface DatasetStats {
   val: number;
   base_examples: number;
   augmented: number;
+  composed: number;
   user_records: number;
   skipped_records: number;
   skipped: DatasetIssue[];
@@ -74,6 +75,7 @@ export function computeStats(train: readonly Example[], val: readonly Example[],
     val: val.length,
     base_examples: count('base'),
     augmented: count('augmented'),
+    composed: count('composed'),
     user_records: count('user'),
     skipped_records: input.skipped.length,
     skipped: input.skipped,

@@ -21,7 +21,8 @@ export interface BaseExample {
   calls: ToolCall[];
 }
 
-// Any example in the pool: a base example, an augmented variant (base_id names its source) or a user record.
+// Any example in the pool: a base example, an augmented variant (base_id names its source), a composed
+// example (lib/dataset/compose, its own base_id) or a user record.
 export interface Example {
   id: string;
   base_id: string;
@@ -30,7 +31,7 @@ export interface Example {
   query: string;
   reply: string;
   calls: ToolCall[];
-  source: 'base' | 'augmented' | 'user';
+  source: 'base' | 'augmented' | 'composed' | 'user';
 }
 
 // The text-format record (docs/CONTRACTS.md): loss is computed on `completion` only.

@@ -134,6 +134,10 @@ export interface ExperimentSpecInput {
      */
     require_coverage?: boolean;
     /**
+     * Share of the examples augmentation adds (up to target_size) that are composed from per-tool intents (lib/dataset/compose: many phrasings, values built from parts, optional arguments on and off, multi-call and no-tool requests) instead of variants of the hand-written base examples. 0 keeps only variants; the CPU demo uses 0.75 (docs/QUALITY.md).
+     */
+    compose_fraction?: number;
+    /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */
     train_cases_sample?: number;
@@ -882,6 +886,10 @@ export interface ExperimentSpec {
      * Fail the dataset stage (DatasetError, before any training) when a parameter of a tool never appears in the training split: the model cannot learn an argument it never sees. stats.json lists coverage per tool, per parameter and per enum value either way.
      */
     require_coverage: boolean;
+    /**
+     * Share of the examples augmentation adds (up to target_size) that are composed from per-tool intents (lib/dataset/compose: many phrasings, values built from parts, optional arguments on and off, multi-call and no-tool requests) instead of variants of the hand-written base examples. 0 keeps only variants; the CPU demo uses 0.75 (docs/QUALITY.md).
+     */
+    compose_fraction: number;
     /**
      * How many training examples are also scored, to detect overfitting (0 turns the check off).
      */

