@@ -44,6 +44,8 @@ export interface DatasetConfig {
   require_coverage?: boolean;
   /** Share of the added examples composed from per-tool intents instead of variants of the base examples (default 0). */
   compose_fraction?: number;
+  /** Whether answers that call tools open with the one-sentence reply (default true). */
+  call_preamble?: boolean;
 }
 
 // Where the stage wrote its files, and the counts it wrote to stats.json.
@@ -132,7 +134,8 @@ export async function generateDataset(config: DatasetConfig, seed: number, outDi
   const trainCases = train.filter((ex) => sampled.has(ex)).map((ex) => toEvalCase(ex, header));
   const valCases = val.map((ex) => toEvalCase(ex, header));
   const suite = SUITE_CASES.map((s) => toEvalCase({ ...s, calls: s.expected.map((c) => orderParams(c, tools)) }, header));
-  const toRecord = (ex: Example): TextRecord | ChatRecord => (config.format === 'chat' ? toChatRecord(ex) : toTextRecord(ex, header));
+  const spoken = (ex: Example): Example => (config.call_preamble === false && ex.calls.length > 0 ? { ...ex, reply: '' } : ex);
+  const toRecord = (ex: Example): TextRecord | ChatRecord => (config.format === 'chat' ? toChatRecord(spoken(ex)) : toTextRecord(spoken(ex), header));
   const stats = computeStats(train, val, {
     format: config.format, seed, target_size: config.target_size, validation_split: config.validation_split,
     skipped: user.issues, cases: { train: trainCases.length, val: valCases.length, suite: suite.length }, coverage,

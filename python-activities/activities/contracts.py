@@ -79,6 +79,7 @@ class TrainingConfig:
     merge_adapter: bool = False
     gradient_checkpointing: bool = False
     mixed_precision: Literal["no", "bf16"] = "no"
+    group_by_length: bool = False
     max_grad_norm: float = 1.0
 
 

@@ -176,7 +176,8 @@ class Trainer:
         self.model.train()
         ga = self.cfg.gradient_accumulation_steps
         while st.step < self.total and not st.stopped_early:
-            mbs = micro_batches(len(self.train), self.cfg.per_device_train_batch_size, self.cfg.seed, st.epoch)
+            lengths = [len(e.input_ids) for e in self.train] if self.cfg.group_by_length else None
+            mbs = micro_batches(len(self.train), self.cfg.per_device_train_batch_size, self.cfg.seed, st.epoch, lengths)
             while st.micro < len(mbs) and st.step < self.total and not st.stopped_early:
                 self._optimizer_step(st, mbs[st.micro:st.micro + ga])
                 last = st.train_curve[-1]

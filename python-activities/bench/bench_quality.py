@@ -47,6 +47,7 @@ def main() -> None:
     ap.add_argument("--max-new-tokens", type=int, default=80)
     ap.add_argument("--mixed-precision", default="no", choices=["no", "bf16"])
     ap.add_argument("--predict-batch", type=int, default=16)
+    ap.add_argument("--group-by-length", action="store_true")
     ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl"])
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
     a = ap.parse_args()
@@ -62,7 +63,7 @@ def main() -> None:
     training = TrainingConfig(learning_rate=a.lr, num_train_epochs=a.epochs, per_device_train_batch_size=a.batch,
                               gradient_accumulation_steps=a.accum, max_seq_length=a.max_seq_length,
                               validation_frequency=1000, save_steps=1000, early_stopping_patience=3, warmup_ratio=0.05,
-                              mixed_precision=a.mixed_precision)
+                              mixed_precision=a.mixed_precision, group_by_length=a.group_by_length)
     ft = run_finetune(FinetuneInput(run_dir=str(run_dir), attempt_dir=str(out / "attempt"), model_path=pre.model_path,
                                     model=model, lora=lora, training=training, train_path=str(data / "train.jsonl"),
                                     val_path=str(data / "val.jsonl")))

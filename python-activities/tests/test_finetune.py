@@ -202,3 +202,25 @@ def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
     assert abs(out.eval_loss - reference.eval_loss) / reference.eval_loss < 0.25
     weights = load_file(str(Path(out.adapter_dir) / "adapter_model.safetensors"))
     assert weights and all(t.dtype == torch.float32 for t in weights.values())
+
+
+def test_group_by_length_batches_pad_less_and_cover_every_example_once():
+    """group_by_length: each example once per epoch, the same batches for the same (seed, epoch), new ones the
+    next epoch, and far less padding than random micro-batches."""
+    import random
+
+    from activities.data import micro_batches
+
+    rng = random.Random(0)
+    lengths = [rng.randint(15, 110) for _ in range(413)]
+
+    def padded(batches: list[list[int]]) -> int:
+        return sum(max(lengths[i] for i in b) * len(b) for b in batches)
+
+    grouped = micro_batches(len(lengths), 8, 42, 0, lengths)
+    assert sorted(i for b in grouped for i in b) == list(range(len(lengths)))
+    assert grouped == micro_batches(len(lengths), 8, 42, 0, lengths)
+    assert grouped != micro_batches(len(lengths), 8, 42, 1, lengths)
+    plain = micro_batches(len(lengths), 8, 42, 0)
+    assert padded(grouped) < 0.8 * padded(plain)
+    assert padded(grouped) - sum(lengths) < 0.15 * sum(lengths)

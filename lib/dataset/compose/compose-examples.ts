@@ -5,7 +5,7 @@
 import type { ParamsChecker } from '../../tools/validate-params';
 import { callsKey, normalizeQuery } from '../canonical';
 import { casualize } from '../casual';
-import { deriveRng, type Rng } from '../prng';
+import { deriveRng, hashString, type Rng } from '../prng';
 import type { Example } from '../types';
 import { CHAT_INTENTS } from './chat-intents';
 import { call, type Draft, type Intent } from './draft';
@@ -93,17 +93,21 @@ function accept(d: Draft, options: ComposeOptions): boolean {
   return true;
 }
 
-// `count` composed examples, each its own group (base_id = id) for the split; the same seed gives the same list.
+// `count` composed examples, each its own group (base_id = id, from its request) for the split; the same seed gives the same list.
 export function composeExamples(options: ComposeOptions): Example[] {
   const rng = deriveRng(options.seed, 'compose');
   const out: Example[] = [];
+  const ids = new Set<string>();
   let tries = 0;
   while (out.length < options.count && tries < options.count * MAX_TRIES_PER_EXAMPLE) {
     tries++;
     const [drafted, category] = draw(rng);
     const draft = chance(CASUAL_SHARE, rng) ? { ...drafted, query: casualize(drafted.query, stringValues(drafted), rng) } : drafted;
     if (!accept(draft, options)) continue;
-    const id = `cmp-${category}-${String(out.length + 1).padStart(4, '0')}`;
+    // Named by its request, so a larger dataset (remediation's data_factor) gives the same example the same id.
+    let id = `cmp-${category}-${hashString(normalizeQuery(draft.query)).toString(16).padStart(8, '0')}`;
+    while (ids.has(id)) id = `${id}x`; // a hash collision between two requests
+    ids.add(id);
     out.push({ id, base_id: id, category, difficulty: draft.difficulty, query: draft.query, reply: draft.reply, calls: draft.calls, source: 'composed' });
   }
   return out;

@@ -95,4 +95,15 @@ describe('composeExamples', () => {
     await expect(generateDataset({ format: 'text', augment_dataset: true, target_size: 400, validation_split: 0.1, tool_files: [],
       example_files: [], on_bad_record: 'fail', train_cases_sample: 0, compose_fraction: 1.5 }, 42, out)).rejects.toThrow(/compose_fraction/);
   });
+
+  it('writes the calls alone when call_preamble is false, and keeps the text of answers without a call', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tooltune-compose-'));
+    const r = await generateDataset({ format: 'text', augment_dataset: true, target_size: 300, validation_split: 0.1, tool_files: [],
+      example_files: [], on_bad_record: 'fail', train_cases_sample: 0, compose_fraction: 0.5, call_preamble: false }, 42, out);
+    const records = readFileSync(r.train_path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { completion: string; tool_name: string });
+    for (const rec of records) {
+      if (rec.tool_name === 'no-tool') expect(rec.completion).toMatch(/^ [^<\s]/);
+      else expect(rec.completion.startsWith(' <tool_use>'), rec.completion).toBe(true);
+    }
+  });
 });
