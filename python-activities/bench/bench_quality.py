@@ -48,6 +48,7 @@ def main() -> None:
     ap.add_argument("--mixed-precision", default="no", choices=["no", "bf16"])
     ap.add_argument("--predict-batch", type=int, default=16)
     ap.add_argument("--group-by-length", action="store_true")
+    ap.add_argument("--lora-dropout", type=float, default=0.05)
     ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl"])
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
     a = ap.parse_args()
@@ -56,7 +57,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     run_dir = Path(os.path.commonpath([data, out]))  # the activities keep every path inside the run folder
     model = ModelConfig(model_name="bench", source="gguf", torch_dtype="float32", gguf_package=a.package)
-    lora = LoraConfig(lora_r=a.rank, lora_alpha=2 * a.rank, lora_dropout=0.05, lora_target_modules=TARGETS)
+    lora = LoraConfig(lora_r=a.rank, lora_alpha=2 * a.rank, lora_dropout=a.lora_dropout, lora_target_modules=TARGETS)
     t0 = time.perf_counter()
     pre = run_preflight(PreflightInput(run_dir=str(run_dir), model=model, lora=lora, cache_dir=a.cache))
     t1 = time.perf_counter()

@@ -1,0 +1,92 @@
+"""Training speed of the settings that change it, side by side in one process (docs/BENCHMARKS.md).
+
+Trains LoRA on the first micro-batches of a dataset folder's train.jsonl with each setting in turn (float32 or
+bf16 autocast, LoRA dropout 0.05 or 0, random or length-grouped micro-batches) and prints training examples
+per second, plus the padded share of the tokens. Same model, same examples, same thread count: ratios between
+rows are what to read; the absolute figures move with the machine's load.
+
+Run: python-activities/.venv/bin/python python-activities/bench/bench_train_step.py --data DIR --model DIR \
+        [--examples 160] [--threads 2]
+  --data: what `npx tooltune dataset <spec> --out DIR` writes; --model: a transformers model folder (the
+  demo's converted SmolLM2 sits under <artifacts>/runs/.cache/gguf/<hash>-hf after one demo run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
+
+from activities.data import IGNORE, Encoded, collate, encode, micro_batches  # noqa: E402
+from activities.trainloop import loss_sum  # noqa: E402
+
+TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+SETTINGS = [  # (label, mixed_precision, lora_dropout, group_by_length)
+    ("fp32, dropout 0.05, random batches", "no", 0.05, False),
+    ("bf16, dropout 0.05, random batches", "bf16", 0.05, False),
+    ("bf16, dropout 0.05, length-grouped", "bf16", 0.05, True),
+    ("bf16, dropout 0, length-grouped", "bf16", 0.0, True),
+]
+
+
+def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str, dropout: float, grouped: bool, n: int) -> tuple[float, float]:
+    """(training examples per second over n examples after two warm-up steps, padded share of the tokens)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=torch.float32)
+    model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=dropout, target_modules=TARGETS, task_type="CAUSAL_LM"))
+    model.train()
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
+    lengths = [len(e.input_ids) for e in examples]
+    batches = micro_batches(len(examples), 8, 42, 0, lengths if grouped else None)[: 2 + n // 8]
+    done, start, real, padded = 0, 0.0, 0, 0
+    for i, mb in enumerate(batches):
+        if i == 2:
+            start, done = time.perf_counter(), 0
+        b = collate([examples[j] for j in mb], pad_id)
+        s, k = loss_sum(model, b, "cpu", True, precision)
+        (s / k).backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        done += len(mb)
+        real += sum(lengths[j] for j in mb)
+        padded += max(lengths[j] for j in mb) * len(mb)
+    return done / (time.perf_counter() - start), 1 - real / padded
+
+
+def main() -> None:
+    """Measure every setting and print a markdown table."""
+    import torch
+    from transformers import AutoTokenizer
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--examples", type=int, default=160)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    tok = AutoTokenizer.from_pretrained(a.model)
+    examples = []
+    for line in Path(a.data, "train.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        p, c = encode(tok, rec["prompt"], rec["completion"], "text")
+        examples.append(Encoded(p + c, [IGNORE] * len(p) + c))
+    print(f"machine: {platform.processor() or platform.machine()}, {a.threads} threads; {len(examples)} examples in {a.data}")
+    print("| setting | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: |")
+    first = None
+    for label, precision, dropout, grouped in SETTINGS:
+        rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples)
+        first = first or rate
+        print(f"| {label} | {rate:.2f} | {pad * 100:.0f} % | {rate / first:.2f}x |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
