@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callsKey, normalizeQuery } from '../../../lib/dataset/canonical';
 import { composeExamples, type ComposeOptions } from '../../../lib/dataset/compose/compose-examples';
-import { generateDataset } from '../../../lib/dataset/generate-dataset';
+import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
+import { growTrainSet } from '../../../lib/dataset/grow-train-set';
 import { SUITE_CASES } from '../../../lib/dataset/suite-cases';
 import type { Example } from '../../../lib/dataset/types';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
@@ -105,5 +106,21 @@ describe('composeExamples', () => {
       if (rec.tool_name === 'no-tool') expect(rec.completion).toMatch(/^ [^<\s]/);
       else expect(rec.completion.startsWith(' <tool_use>'), rec.completion).toBe(true);
     }
+  });
+
+  it('keeps the validation requests out of a grown training set (remediation data_factor) with composed data', async () => {
+    const config: DatasetConfig = { format: 'text', augment_dataset: true, target_size: 300, validation_split: 0.1, tool_files: [],
+      example_files: [], on_bad_record: 'fail', train_cases_sample: 0, compose_fraction: 0.75 };
+    const out = mkdtempSync(join(tmpdir(), 'tooltune-compose-'));
+    const r = await generateDataset(config, 42, out);
+    const read = (p: string): { base_id: string; prompt: string }[] => readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { base_id: string; prompt: string });
+    const val = read(r.val_path);
+    expect(val.some((v) => v.base_id.startsWith('cmp-'))).toBe(true);
+    const grown = await growTrainSet({ ...config, target_size: 600 }, 42, r.val_path, mkdtempSync(join(tmpdir(), 'tooltune-grow-')));
+    const train = read(grown.train_path);
+    expect(train.length).toBeGreaterThan(450);
+    const valPrompts = new Set(val.map((v) => v.prompt.toLowerCase()));
+    expect(train.filter((t) => valPrompts.has(t.prompt.toLowerCase()))).toEqual([]);
+    expect(grown.left_out).toBeGreaterThanOrEqual(val.length);
   });
 });
