@@ -26,7 +26,7 @@ const swarm: Intent = (rng) => {
   const strat = strategy === undefined ? '' : pick([`, ${strategy} strategy`, ` using the ${strategy} strategy`, ` (strategy: ${strategy})`], rng);
   const query = phrase(rng, [
     (t: string, a: string, s: string) => `initialize a ${t} swarm${a}${s}`, (t, a, s) => `start a swarm with ${t} topology${a}${s}`,
-    (t, a, s) => `spin up a ${t} swarm${a}${s}`, (t, a, s) => `set up a ${t}-topology swarm${a}${s}`, (t, a, s) => `i want a ${t} swarm${a}${s}`,
+    (t, a, s) => `spin up a swarm in a ${t} topology${a}${s}`, (t, a, s) => `set up a ${t}-topology swarm${a}${s}`, (t, a, s) => `i want a ${t} swarm${a}${s}`,
     (t, a, s) => `create a swarm, ${t} layout${a}${s}`, (t, a, s) => `new ${t} swarm${a}${s} pls`,
   ], topology, agents, strat);
   return { query, reply: `I'll initialize a ${topology} swarm.`, calls: [call('swarm_init', { topology, maxAgents: max, strategy })], difficulty: max && strategy ? 'hard' : 'easy' };
