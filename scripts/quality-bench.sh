@@ -7,13 +7,18 @@ set -euo pipefail
 spec=$1; out=$2; shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+# The activities keep every path inside the workers' roots: here, the output folder's parent and the project.
+export TOOLTUNE_ARTIFACTS_ROOT=${TOOLTUNE_ARTIFACTS_ROOT:-$(dirname "$out")}
+export TOOLTUNE_INPUT_ROOTS=${TOOLTUNE_INPUT_ROOTS:-$root:$(dirname "$out")}
+export TOOLTUNE_CACHE_DIR=${TOOLTUNE_CACHE_DIR:-$(dirname "$out")/.cache}
 npx --prefix "$root" tooltune dataset "$spec" --out "$out/data" >/dev/null
 # The second, blind held-out set (specs/holdout/mcp-holdout-2.jsonl), rendered like the first.
 (cd "$root" && npx tsx -e 'import { HOLDOUT_2_FILE, writeHoldoutCases } from "./lib/holdout/holdout-cases";
 const data = process.argv[process.argv.length - 1];
 void writeHoldoutCases({ holdoutPath: HOLDOUT_2_FILE, toolsPath: `${data}/tools.json`, promptTools: "none", outPath: `${data}/holdout2_cases.jsonl` });' "$out/data")
 start=$(date +%s)
-OMP_WAIT_POLICY=PASSIVE "$root/python-activities/.venv/bin/python" "$root/python-activities/bench/bench_quality.py" \
+"$root/python-activities/.venv/bin/python" "$root/python-activities/bench/bench_quality.py" \
   --data "$out/data" --out "$out/run" "$@"
 echo "wall time: $(( $(date +%s) - start )) s"
 for set in val suite holdout holdout2; do
