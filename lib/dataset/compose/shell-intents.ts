@@ -1,7 +1,7 @@
 // Composed bash, grep and glob requests: commands copied as typed, search options in plain words.
 import { call, phrase, quote, type Intent } from './draft';
 import {
-  LANGS, between, chance, filePath, folder, identifier, listWords, npmScript, pick, searchPattern, shellCommand, EXTS,
+  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, searchPattern, shellCommand, EXTS,
 } from './values';
 
 const runCommand: Intent = (rng) => {
@@ -193,6 +193,3 @@ export const SHELL_INTENTS: readonly [Intent, number, string][] = [
   [grepPlain, 3, 'grep'], [grepModes, 3, 'grep'], [grepFilters, 3, 'grep'], [grepContext, 2, 'grep'],
   [globFiles, 5, 'glob'], [globPattern, 2, 'glob'],
 ];
-
-// Used by multi-step requests to mention lists of things.
-export { listWords };
