@@ -48,7 +48,8 @@ function substitutionSets(base: BaseExample, rng: Rng): Substitution[][] {
   return [[], ...shuffle([...singles, ...pairs], rng).slice(0, MAX_SUBSTITUTION_SETS - 1)];
 }
 
-function stringValues(values: readonly unknown[]): string[] {
+// The string argument values in a list of values (arrays flattened): what a rewrite must keep spelled as it is.
+export function stringValues(values: readonly unknown[]): string[] {
   return values.flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? stringValues(v) : []));
 }
 
@@ -88,7 +89,7 @@ export function augmentExamples(bases: readonly BaseExample[], options: AugmentO
       if (out.length >= options.count) break;
       const queue = queues.get(base.id) ?? [];
       let next = queue.shift();
-      while (next !== undefined && !accept(next, options)) next = queue.shift();
+      while (next !== undefined && !acceptCandidate(next, options)) next = queue.shift();
       if (next === undefined) continue;
       progress = true;
       const n = (made.get(base.id) ?? 0) + 1;
@@ -108,7 +109,9 @@ export function augmentExamples(bases: readonly BaseExample[], options: AugmentO
   return out;
 }
 
-function accept(c: Candidate, options: AugmentOptions): boolean {
+// Whether a new example may join the pool (its query is then taken): a query not taken yet, not the calls
+// of a suite case, arguments its schema accepts. Augmentation and composing share these rules.
+export function acceptCandidate(c: Pick<Candidate, 'query' | 'calls'>, options: Omit<AugmentOptions, 'count' | 'seed'>): boolean {
   const key = normalizeQuery(c.query);
   if (options.takenQueries.has(key) || options.forbiddenCalls.has(callsKey(c.calls))) return false;
   if (c.calls.some((call) => options.checkParams(call).length > 0)) return false;

@@ -22,10 +22,15 @@ function addTypo(text: string, values: readonly string[], rng: Rng): string {
   return text.slice(0, m.index) + typo + text.slice((m.index ?? 0) + w.length);
 }
 
+// Whether `query` ends in one of its (non-empty) argument values, so its last character is not punctuation to drop.
+export function endsInValue(query: string, values: readonly string[]): boolean {
+  return values.some((v) => v !== '' && query.endsWith(v));
+}
+
 // A casual version of `query`; `values` are the string argument values, which must stay spelled as they are.
 export function casualize(query: string, values: readonly string[], rng: Rng): string {
   // A request that ends in a value (`go build ./cmd/...`) keeps its last character.
-  let q = values.some((v) => v !== '' && query.endsWith(v)) ? query : query.replace(/[.!]$/, '');
+  let q = endsInValue(query, values) ? query : query.replace(/[.!]$/, '');
   if (/^[A-Z][a-z]/.test(q) && !values.some((v) => v.startsWith(q.split(' ')[0] ?? ''))) q = q.charAt(0).toLowerCase() + q.slice(1);
   if (rng() < 0.5) q = q.replace(/\?$/, '');
   // A request that already has a polite wrapper keeps it; the others get a filler word or two.

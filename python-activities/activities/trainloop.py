@@ -114,6 +114,7 @@ class Trainer:
         self.train, self.val, self.pad_id, self.device = train, val, pad_id, device
         self.hooks, self.cancelled = hooks, cancelled
         self.keep_ok = _accepts_logits_to_keep(model)
+        self.lengths = [len(e.input_ids) for e in train] if cfg.group_by_length else None  # for length-grouped batches
         self.per_epoch, self.total = total_steps(cfg, len(train))
         self.step_delay = read_hooks().step_delay_s  # test hook, off unless TOOLTUNE_TEST_HOOKS=1
         self.train_time = 0.0
@@ -176,8 +177,7 @@ class Trainer:
         self.model.train()
         ga = self.cfg.gradient_accumulation_steps
         while st.step < self.total and not st.stopped_early:
-            lengths = [len(e.input_ids) for e in self.train] if self.cfg.group_by_length else None
-            mbs = micro_batches(len(self.train), self.cfg.per_device_train_batch_size, self.cfg.seed, st.epoch, lengths)
+            mbs = micro_batches(len(self.train), self.cfg.per_device_train_batch_size, self.cfg.seed, st.epoch, self.lengths)
             while st.micro < len(mbs) and st.step < self.total and not st.stopped_early:
                 self._optimizer_step(st, mbs[st.micro:st.micro + ga])
                 last = st.train_curve[-1]

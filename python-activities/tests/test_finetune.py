@@ -178,7 +178,7 @@ def test_peak_memory_is_recorded(tiny_run):
 
 def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
     """mixed_precision bf16 runs the matmuls in bfloat16 (the loss differs a little from float32's) and
-    still learns; the adapter it saves stays float32."""
+    still learns, here with length-grouped batches too; the adapter it saves stays float32."""
     import torch
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
@@ -196,7 +196,7 @@ def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
         half, _ = loss_sum(model, batch, "cpu", True, "bf16")
     assert float(full) != float(half) and abs(float(full) - float(half)) / float(full) < 0.05
 
-    out = run_finetune(_inp(tiny_run, "bf16", training=replace(QUICK, mixed_precision="bf16")))
+    out = run_finetune(_inp(tiny_run, "bf16", training=replace(QUICK, mixed_precision="bf16", group_by_length=True)))
     m = json.loads(Path(out.metrics_path).read_text())
     assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
     assert abs(out.eval_loss - reference.eval_loss) / reference.eval_loss < 0.25

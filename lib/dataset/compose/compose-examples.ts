@@ -2,9 +2,9 @@
 // calls, multi-call requests and plain-text answers, typed casually some of the time. Where the base
 // examples' variants only swap nouns inside a few hand-written sentences, these vary the phrasing, the
 // values and which optional arguments are set, so a small model learns the arguments, not the templates.
-import type { ParamsChecker } from '../../tools/validate-params';
-import { callsKey, normalizeQuery } from '../canonical';
-import { casualize } from '../casual';
+import { acceptCandidate, stringValues, type AugmentOptions } from '../augment';
+import { normalizeQuery } from '../canonical';
+import { casualize, endsInValue } from '../casual';
 import { deriveRng, hashString, type Rng } from '../prng';
 import type { Example } from '../types';
 import { CHAT_INTENTS } from './chat-intents';
@@ -14,16 +14,8 @@ import { FLOW_INTENTS } from './flow-intents';
 import { SHELL_INTENTS } from './shell-intents';
 import { chance, identifierPair, pick, textPair, filePath } from './values';
 
-// What composing must respect (the same rules as augmentation's).
-export interface ComposeOptions {
-  count: number;
-  seed: number;
-  /** Normalized queries already taken or forbidden; composed ones are added to it. */
-  takenQueries: Set<string>;
-  /** callsKey() of call lists no example may expect (the suite's). */
-  forbiddenCalls: ReadonlySet<string>;
-  checkParams: ParamsChecker;
-}
+// What composing must respect: the same count, seed and rules as augmentation.
+export type ComposeOptions = AugmentOptions;
 
 const TOOL_INTENTS = [...FILE_INTENTS, ...SHELL_INTENTS, ...FLOW_INTENTS];
 const MULTI_SHARE = 0.1;
@@ -44,7 +36,7 @@ function weighted(intents: readonly [Intent, number, string][], rng: Rng): [Inte
 
 // A request without its final '?' or '.', unless that ends one of its values.
 function trimEnd(d: Draft): string {
-  return stringValues(d).some((v) => v !== '' && d.query.endsWith(v)) ? d.query : d.query.replace(/[?.]$/, '');
+  return endsInValue(d.query, draftValues(d)) ? d.query : d.query.replace(/[?.]$/, '');
 }
 
 function lowerFirst(s: string): string {
@@ -81,16 +73,8 @@ function draw(rng: Rng): [Draft, string] {
   return [intent(rng), category];
 }
 
-function stringValues(draft: Draft): string[] {
-  return draft.calls.flatMap((c) => Object.values(c.params).flatMap((v) => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])));
-}
-
-function accept(d: Draft, options: ComposeOptions): boolean {
-  const key = normalizeQuery(d.query);
-  if (options.takenQueries.has(key) || options.forbiddenCalls.has(callsKey(d.calls))) return false;
-  if (d.calls.some((c) => options.checkParams(c).length > 0)) return false;
-  options.takenQueries.add(key);
-  return true;
+function draftValues(draft: Draft): string[] {
+  return stringValues(draft.calls.flatMap((c) => Object.values(c.params)));
 }
 
 // `count` composed examples, each its own group (base_id = id, from its request) for the split; the same seed gives the same list.
@@ -102,8 +86,8 @@ export function composeExamples(options: ComposeOptions): Example[] {
   while (out.length < options.count && tries < options.count * MAX_TRIES_PER_EXAMPLE) {
     tries++;
     const [drafted, category] = draw(rng);
-    const draft = chance(CASUAL_SHARE, rng) ? { ...drafted, query: casualize(drafted.query, stringValues(drafted), rng) } : drafted;
-    if (!accept(draft, options)) continue;
+    const draft = chance(CASUAL_SHARE, rng) ? { ...drafted, query: casualize(drafted.query, draftValues(drafted), rng) } : drafted;
+    if (!acceptCandidate(draft, options)) continue;
     // Named by its request, so a larger dataset (remediation's data_factor) gives the same example the same id.
     let id = `cmp-${category}-${hashString(normalizeQuery(draft.query)).toString(16).padStart(8, '0')}`;
     while (ids.has(id)) id = `${id}x`; // a hash collision between two requests

@@ -1,7 +1,7 @@
 // Composed bash, grep and glob requests: commands copied as typed, search options in plain words.
 import { call, phrase, quote, type Intent } from './draft';
 import {
-  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, searchPattern, shellCommand, EXTS,
+  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, placeWords, searchPattern, shellCommand, EXTS,
 } from './values';
 
 const runCommand: Intent = (rng) => {
@@ -62,7 +62,7 @@ const runWithOptions: Intent = (rng) => {
 const grepPlain: Intent = (rng) => {
   const p = searchPattern(rng);
   const where = chance(0.45, rng) ? (chance(0.7, rng) ? folder(rng) : filePath(rng)) : undefined;
-  const at = where === undefined ? '' : pick([` in ${where}`, ` under ${where}`, ` inside ${where}`], rng);
+  const at = placeWords(where, rng);
   const q = chance(0.4, rng) ? quote(p, rng) : p;
   const query = phrase(rng, [
     (x: string, w: string) => `search for ${x}${w}`, (x, w) => `grep ${x}${w}`, (x, w) => `find ${x}${w}`, (x, w) => `where is ${x} used${w}?`,
@@ -166,7 +166,7 @@ const globFiles: Intent = (rng) => {
   const ext = byLang ? lang.ext : pick(EXTS, rng);
   const what = byLang ? `${pick(lang.names, rng)} files` : pick([`.${ext} files`, `${ext} files`, `*.${ext} files`], rng);
   const where = chance(0.45, rng) ? folder(rng) : undefined;
-  const at = where === undefined ? '' : pick([` in ${where}`, ` under ${where}`, ` inside ${where}`], rng);
+  const at = placeWords(where, rng);
   const query = phrase(rng, [
     (w: string, a: string) => `find all ${w}${a}`, (w, a) => `list the ${w}${a}`, (w, a) => `any ${w}${a}?`, (w, a) => `where are the ${w}${a}`,
     (w, a) => `show me every ${w.replace(/ files$/, ' file')}${a}`, (w, a) => `which ${w} are there${a}?`, (w, a) => `gimme the ${w}${a}`,

@@ -76,6 +76,11 @@ export function folder(rng: Rng): string {
   return chance(0.35, rng) ? `${d}/${pick(STEMS, rng).replace(/_/g, '-')}` : d;
 }
 
+// " in <folder>" (or under / inside), or nothing when the request names no folder.
+export function placeWords(where: string | undefined, rng: Rng): string {
+  return where === undefined ? '' : pick([` in ${where}`, ` under ${where}`, ` inside ${where}`], rng);
+}
+
 // A file path with the given extension (or a random one), e.g. `internal/http/retry.go`.
 export function filePath(rng: Rng, ext = pick(EXTS, rng)): string {
   const stem = pick(STEMS, rng);
