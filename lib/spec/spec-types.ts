@@ -207,13 +207,17 @@ export interface ExperimentSpecInput {
      */
     gradient_checkpointing?: boolean;
     /**
-     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype; about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. Predictions and exports stay in the weights' dtype.
+     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype (the frozen weights of the LoRA-targeted layers are stored in bfloat16, as every product reads them: no cast per pass, half their memory; merges start again from the base in its own dtype); about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. Predictions and exports stay in the weights' dtype.
      */
     mixed_precision?: "no" | "bf16";
     /**
      * Put examples of similar length in the same micro-batch (within groups of 8 micro-batches of a random order, reshuffled every epoch) so less of each batch is padding: on the CPU demo's data padding falls from 38 % to 10 % of the tokens a step computes. Off: plain random micro-batches.
      */
     group_by_length?: boolean;
+    /**
+     * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs 1.24x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
+     */
+    attn_implementation?: "sdpa" | "eager";
   };
   /**
    * LoRA adapter settings.
@@ -968,13 +972,17 @@ export interface ExperimentSpec {
      */
     gradient_checkpointing: boolean;
     /**
-     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype; about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. Predictions and exports stay in the weights' dtype.
+     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype (the frozen weights of the LoRA-targeted layers are stored in bfloat16, as every product reads them: no cast per pass, half their memory; merges start again from the base in its own dtype); about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. Predictions and exports stay in the weights' dtype.
      */
     mixed_precision: "no" | "bf16";
     /**
      * Put examples of similar length in the same micro-batch (within groups of 8 micro-batches of a random order, reshuffled every epoch) so less of each batch is padding: on the CPU demo's data padding falls from 38 % to 10 % of the tokens a step computes. Off: plain random micro-batches.
      */
     group_by_length: boolean;
+    /**
+     * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs 1.24x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
+     */
+    attn_implementation: "sdpa" | "eager";
   };
   /**
    * LoRA adapter settings.

@@ -80,6 +80,7 @@ class TrainingConfig:
     gradient_checkpointing: bool = False
     mixed_precision: Literal["no", "bf16"] = "no"
     group_by_length: bool = False
+    attn_implementation: Literal["sdpa", "eager"] = "sdpa"
     max_grad_norm: float = 1.0
 
 

@@ -20,7 +20,7 @@ from .data import load_examples
 from .errors import InvalidSpec, OutOfMemory, is_oom
 from .fault_hooks import FAKE_OOM_ENV, FaultHooks, TestHookError, read_hooks
 from .heartbeat import Heartbeater, beat, cancelled, in_activity
-from .lora import peft_config, resolve_targets
+from .lora import peft_config, resolve_targets, store_frozen_bf16
 from .modelio import load_model, load_tokenizer, resolve_device
 from .paths import atomic_write_json, inside, require_run_dir
 from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
@@ -132,13 +132,15 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     tok = load_tokenizer(inp.model_path, inp.model)
     train, tr_trunc = load_examples(inp.train_path, tok, inp.record_format, cfg.max_seq_length, "train_path")
     val, va_trunc = load_examples(inp.val_path, tok, inp.record_format, cfg.max_seq_length, "val_path")
-    log(f"start device={device} 4bit={use_4bit} train={len(train)} val={len(val)} truncated={tr_trunc}+{va_trunc}")
-    model = load_model(inp.model_path, inp.model, device, use_4bit)
+    log(f"start device={device} 4bit={use_4bit} train={len(train)} val={len(val)} truncated={tr_trunc}+{va_trunc} "
+        f"attention={cfg.attn_implementation}")
+    model = load_model(inp.model_path, inp.model, device, use_4bit, cfg.attn_implementation)
     if use_4bit:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.gradient_checkpointing)
     elif cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     _, targets = resolve_targets(model, inp.lora)
+    frozen_bf16 = store_frozen_bf16(model, targets) if cfg.mixed_precision == "bf16" and not use_4bit else 0
     torch.manual_seed(cfg.seed)  # LoRA init draws from torch's RNG
     model = get_peft_model(model, peft_config(inp.lora, targets))
     params = [p for p in model.parameters() if p.requires_grad]
@@ -197,7 +199,9 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     adapter_dir = outputs.publish_adapter(best, attempt / "adapter", tok)
     merged_dir = None
     if cfg.merge_adapter:
-        base_loader = (lambda: load_model(inp.model_path, _unquantized(inp), device, False)) if use_4bit else None
+        # a 4-bit base, or bf16 frozen weights, must not be what the adapter is merged into
+        reload = use_4bit or frozen_bf16 > 0
+        base_loader = (lambda: load_model(inp.model_path, _unquantized(inp), device, False)) if reload else None
         merged_dir = str(outputs.merge(model, tok, attempt / "merged", base_loader, adapter_dir))
     tps = trainer.tokens_this_attempt / trainer.train_time if trainer.train_time > 0 else 0.0
     wall = time.time() - t_start

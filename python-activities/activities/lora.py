@@ -70,6 +70,24 @@ def trainable_parameter_count(model: Any, lora: LoraConfig, targets: list[str]) 
     return total
 
 
+def store_frozen_bf16(model: Any, targets: list[str]) -> int:
+    """Keep the frozen weights of the LoRA-targeted linears in bfloat16 for bf16 training (returns how many).
+
+    Under torch.autocast every matrix product reads them as bfloat16 anyway, but autocast caches casts of
+    trainable tensors only, so float32 frozen weights are cast anew in every forward pass (~10 % of a CPU
+    step). Stored as bfloat16 they are read as they are: the same products, half the memory. Biases, norms,
+    embeddings and the LM head keep their dtype.
+    """
+    import torch
+
+    count = 0
+    for name, mod in linear_modules(model).items():
+        if any(name == t or name.endswith("." + t) for t in targets) and mod.weight.dtype == torch.float32:
+            mod.weight.data = mod.weight.data.to(torch.bfloat16)
+            count += 1
+    return count
+
+
 def peft_config(lora: LoraConfig, targets: list[str]):
     """peft.LoraConfig for a causal LM with the resolved targets."""
     from peft import LoraConfig as PeftLoraConfig

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Optional
 
 from .contracts import ModelConfig
 from .errors import GpuUnavailable, ModelNotFound
@@ -100,13 +100,16 @@ def load_tokenizer(model_path: str, cfg: ModelConfig, padding_side: str = "right
     return tok
 
 
-def load_model(model_path: str, cfg: ModelConfig, device: str, use_4bit: bool):
-    """AutoModelForCausalLM on `device`; 4-bit NF4 via bitsandbytes (imported lazily) for QLoRA."""
+def load_model(model_path: str, cfg: ModelConfig, device: str, use_4bit: bool, attn_implementation: Optional[str] = None):
+    """AutoModelForCausalLM on `device`; 4-bit NF4 via bitsandbytes (imported lazily) for QLoRA; attention
+    kernel `attn_implementation` (None: transformers' default, sdpa)."""
     from transformers import AutoModelForCausalLM
 
     check_local(model_path, cfg)
     dtype = torch_dtype(cfg, device)
     kw: dict[str, Any] = {"dtype": dtype, **hub_kwargs(cfg)}
+    if attn_implementation:
+        kw["attn_implementation"] = attn_implementation
     if use_4bit:
         try:
             import bitsandbytes  # noqa: F401

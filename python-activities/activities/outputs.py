@@ -57,8 +57,8 @@ def publish_adapter(src: Path, final: Path, tokenizer: Any) -> Path:
 def merge(model: Any, tokenizer: Any, final: Path, base_loader: Optional[Any] = None, adapter_dir: Optional[Path] = None) -> Path:
     """Merge LoRA into the base weights and save a plain transformers model dir.
 
-    With a 4-bit base, `base_loader()` reloads the base unquantized and the adapter is applied to it,
-    because merging into NF4 weights would round the update away.
+    With a 4-bit base (or bf16-stored frozen weights), `base_loader()` reloads the base in its own dtype and the
+    adapter is applied to it, because merging into NF4 or bfloat16 weights would round the update away.
     """
     if base_loader is not None and adapter_dir is not None:
         from peft import PeftModel

@@ -49,6 +49,8 @@ def main() -> None:
     ap.add_argument("--predict-batch", type=int, default=16)
     ap.add_argument("--group-by-length", action="store_true")
     ap.add_argument("--lora-dropout", type=float, default=0.05)
+    ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="training.attn_implementation")
+    ap.add_argument("--format", default="text", choices=["text", "chat"], help="the dataset's record format (spec dataset.format)")
     ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl"])
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
     a = ap.parse_args()
@@ -64,10 +66,11 @@ def main() -> None:
     training = TrainingConfig(learning_rate=a.lr, num_train_epochs=a.epochs, per_device_train_batch_size=a.batch,
                               gradient_accumulation_steps=a.accum, max_seq_length=a.max_seq_length,
                               validation_frequency=1000, save_steps=1000, early_stopping_patience=3, warmup_ratio=0.05,
-                              mixed_precision=a.mixed_precision, group_by_length=a.group_by_length)
+                              mixed_precision=a.mixed_precision, group_by_length=a.group_by_length,
+                              attn_implementation=a.attn)
     ft = run_finetune(FinetuneInput(run_dir=str(run_dir), attempt_dir=str(out / "attempt"), model_path=pre.model_path,
                                     model=model, lora=lora, training=training, train_path=str(data / "train.jsonl"),
-                                    val_path=str(data / "val.jsonl")))
+                                    val_path=str(data / "val.jsonl"), record_format=a.format))
     t2 = time.perf_counter()
     timings = {"preflight_s": round(t1 - t0, 1), "finetune_s": round(t2 - t1, 1), "steps": ft.optimizer_steps,
                "eval_loss": ft.eval_loss, "train_loss": ft.train_loss, "tokens_per_second": ft.tokens_per_second}
@@ -77,7 +80,7 @@ def main() -> None:
         t = time.perf_counter()
         run_predict(PredictInput(run_dir=str(run_dir), model_path=pre.model_path, model=model, cases_path=str(data / name),
                                  out_path=str(out / f"pred-{name}"), adapter_dir=ft.adapter_dir,
-                                 max_new_tokens=a.max_new_tokens, batch_size=a.predict_batch))
+                                 max_new_tokens=a.max_new_tokens, batch_size=a.predict_batch, record_format=a.format))
         timings[f"predict_{name.split('_')[0]}_s"] = round(time.perf_counter() - t, 1)
     timings["total_s"] = round(time.perf_counter() - t0, 1)
     timings["load_average"] = os.getloadavg()[0]

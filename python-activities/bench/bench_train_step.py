@@ -1,8 +1,9 @@
 """Training speed of the settings that change it, side by side in one process (docs/BENCHMARKS.md).
 
 Trains LoRA on the first micro-batches of a dataset folder's train.jsonl with each setting in turn (float32 or
-bf16 autocast, LoRA dropout 0.05 or 0, random or length-grouped micro-batches) and prints training examples
-per second, plus the padded share of the tokens. Same model, same examples, same thread count: ratios between
+bf16 autocast, LoRA dropout 0.05 or 0, random or length-grouped micro-batches, sdpa or eager attention, frozen
+weights stored in float32 or bfloat16) and prints training examples per second, plus the padded share of the
+tokens. Same model, same examples, same thread count: ratios between
 rows are what to read; the absolute figures move with the machine's load.
 
 Run: python-activities/.venv/bin/python python-activities/bench/bench_train_step.py --data DIR --model DIR \
@@ -23,24 +24,30 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from activities.data import IGNORE, Encoded, collate, encode, micro_batches  # noqa: E402
+from activities.lora import store_frozen_bf16  # noqa: E402
 from activities.trainloop import loss_sum  # noqa: E402
 
 TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
-SETTINGS = [  # (label, mixed_precision, lora_dropout, group_by_length)
-    ("fp32, dropout 0.05, random batches", "no", 0.05, False),
-    ("bf16, dropout 0.05, random batches", "bf16", 0.05, False),
-    ("bf16, dropout 0.05, length-grouped", "bf16", 0.05, True),
-    ("bf16, dropout 0, length-grouped", "bf16", 0.0, True),
+SETTINGS = [  # (label, mixed_precision, lora_dropout, group_by_length, attn_implementation, frozen weights in bf16)
+    ("fp32, dropout 0.05, random batches", "no", 0.05, False, "sdpa", False),
+    ("bf16, dropout 0.05, random batches", "bf16", 0.05, False, "sdpa", False),
+    ("bf16, dropout 0.05, length-grouped", "bf16", 0.05, True, "sdpa", False),
+    ("bf16, dropout 0, length-grouped", "bf16", 0.0, True, "sdpa", False),
+    ("bf16, dropout 0, length-grouped, eager attention", "bf16", 0.0, True, "eager", False),
+    ("bf16, dropout 0, length-grouped, eager attention, frozen weights bf16", "bf16", 0.0, True, "eager", True),
 ]
 
 
-def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str, dropout: float, grouped: bool, n: int) -> tuple[float, float]:
+def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str, dropout: float, grouped: bool, n: int,
+            attn: str = "sdpa", frozen_bf16: bool = False) -> tuple[float, float]:
     """(training examples per second over n examples after two warm-up steps, padded share of the tokens)."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
-    model = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=torch.float32)
+    model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation=attn)
+    if frozen_bf16:  # what the finetune stage does under mixed_precision bf16
+        store_frozen_bf16(model, TARGETS)
     model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=dropout, target_modules=TARGETS, task_type="CAUSAL_LM"))
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
@@ -82,8 +89,8 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {a.threads} threads; {len(examples)} examples in {a.data}")
     print("| setting | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: |")
     first = None
-    for label, precision, dropout, grouped in SETTINGS:
-        rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples)
+    for label, precision, dropout, grouped, attn, frozen_bf16 in SETTINGS:
+        rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples, attn, frozen_bf16)
         first = first or rate
         print(f"| {label} | {rate:.2f} | {pad * 100:.0f} % | {rate / first:.2f}x |", flush=True)
 

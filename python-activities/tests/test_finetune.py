@@ -178,7 +178,8 @@ def test_peak_memory_is_recorded(tiny_run):
 
 def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
     """mixed_precision bf16 runs the matmuls in bfloat16 (the loss differs a little from float32's) and
-    still learns, here with length-grouped batches too; the adapter it saves stays float32."""
+    still learns, here with length-grouped batches and eager attention too; the adapter it saves stays float32,
+    and the merged model is the float32 base plus the adapter."""
     import torch
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
@@ -196,12 +197,38 @@ def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
         half, _ = loss_sum(model, batch, "cpu", True, "bf16")
     assert float(full) != float(half) and abs(float(full) - float(half)) / float(full) < 0.05
 
-    out = run_finetune(_inp(tiny_run, "bf16", training=replace(QUICK, mixed_precision="bf16", group_by_length=True)))
+    training = replace(QUICK, mixed_precision="bf16", group_by_length=True, attn_implementation="eager", merge_adapter=True)
+    out = run_finetune(_inp(tiny_run, "bf16", training=training))
     m = json.loads(Path(out.metrics_path).read_text())
     assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
     assert abs(out.eval_loss - reference.eval_loss) / reference.eval_loss < 0.25
+    assert "attention=eager" in Path(out.log_path).read_text()
     weights = load_file(str(Path(out.adapter_dir) / "adapter_model.safetensors"))
     assert weights and all(t.dtype == torch.float32 for t in weights.values())
+    # trained over bfloat16 frozen weights, merged into the float32 base: the same as merging the adapter later
+    from peft import PeftModel
+
+    merged = load_file(str(Path(out.merged_dir) / "model.safetensors"))
+    fresh = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(tiny_run["model_path"]), out.adapter_dir)
+    expected = fresh.merge_and_unload().state_dict()
+    assert all(t.dtype == torch.float32 for t in merged.values())
+    assert all(torch.equal(t, expected[k]) for k, t in merged.items())
+
+
+def test_store_frozen_bf16_casts_only_the_targeted_weights(tiny_run):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from activities.lora import resolve_targets, store_frozen_bf16
+
+    model = AutoModelForCausalLM.from_pretrained(tiny_run["model_path"])
+    _, targets = resolve_targets(model, TINY_LORA)
+    cast = store_frozen_bf16(model, targets)
+    targeted = {n for n, _ in model.named_modules() if n.rsplit(".", 1)[-1] in targets}
+    assert cast == len(targeted) > 0
+    for name, p in model.named_parameters():
+        module = name.rsplit(".", 1)[0]
+        assert p.dtype == (torch.bfloat16 if module in targeted and name.endswith("weight") else torch.float32), name
 
 
 def test_group_by_length_batches_pad_less_and_cover_every_example_once():
