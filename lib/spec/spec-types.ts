@@ -215,7 +215,7 @@ export interface ExperimentSpecInput {
      */
     group_by_length?: boolean;
     /**
-     * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs 1.24x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
+     * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs about 1.2x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
      */
     attn_implementation?: "sdpa" | "eager";
   };
@@ -980,7 +980,7 @@ export interface ExperimentSpec {
      */
     group_by_length: boolean;
     /**
-     * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs 1.24x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
+     * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs about 1.2x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
      */
     attn_implementation: "sdpa" | "eager";
   };

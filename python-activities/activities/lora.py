@@ -74,8 +74,8 @@ def store_frozen_bf16(model: Any, targets: list[str]) -> int:
     """Keep the frozen weights of the LoRA-targeted linears in bfloat16 for bf16 training (returns how many).
 
     Under torch.autocast every matrix product reads them as bfloat16 anyway, but autocast caches casts of
-    trainable tensors only, so float32 frozen weights are cast anew in every forward pass (~10 % of a CPU
-    step). Stored as bfloat16 they are read as they are: the same products, half the memory. Biases, norms,
+    trainable tensors only, so float32 frozen weights are cast anew in every forward pass (a few percent of
+    a CPU step). Stored as bfloat16 they are read as they are: the same products, half the memory. Biases, norms,
     embeddings and the LM head keep their dtype.
     """
     import torch
