@@ -8,6 +8,8 @@ from .contracts import LoraConfig
 from .errors import InvalidSpec, TargetModulesNotFound
 
 ALL_LINEAR = "all-linear"
+# The seven linear projections of a Llama-style decoder layer (attention and MLP): what the CPU demo targets.
+LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
 def _is_linear(mod: Any) -> bool:
@@ -19,6 +21,11 @@ def _is_linear(mod: Any) -> bool:
 def linear_modules(model: Any) -> dict[str, Any]:
     """Full name -> module for every linear leaf (nn.Linear, GPT-2 Conv1D, bnb 4/8-bit)."""
     return {n: m for n, m in model.named_modules() if n and _is_linear(m)}
+
+
+def is_target(name: str, targets: list[str]) -> bool:
+    """Whether the module `name` (full dotted name) is one of the target leaf names."""
+    return any(name == t or name.endswith("." + t) for t in targets)
 
 
 def output_layer_name(model: Any) -> str | None:
@@ -40,7 +47,7 @@ def resolve_targets(model: Any, lora: LoraConfig) -> tuple[list[str], list[str]]
     if targets == [ALL_LINEAR] or ALL_LINEAR in targets:
         head = output_layer_name(model)
         return leaf_names, [n for n in leaf_names if n != head]
-    missing = [t for t in targets if not any(n == t or n.endswith("." + t) for n in linears)]
+    missing = [t for t in targets if not any(is_target(n, [t]) for n in linears)]
     if missing:
         raise TargetModulesNotFound(
             f"LoRA target modules not found in {type(model).__name__}: {missing}; linear modules are {leaf_names}",
@@ -60,7 +67,7 @@ def trainable_parameter_count(model: Any, lora: LoraConfig, targets: list[str]) 
     """LoRA params r*(in+out) per targeted linear + full size of modules_to_save (PEFT's count)."""
     total = 0
     for name, mod in linear_modules(model).items():
-        if any(name == t or name.endswith("." + t) for t in targets):
+        if is_target(name, targets):
             w = mod.weight
             fin, fout = (w.shape[0], w.shape[1]) if type(mod).__name__ == "Conv1D" else (mod.in_features, mod.out_features)
             total += lora.lora_r * (fin + fout)
@@ -82,7 +89,7 @@ def store_frozen_bf16(model: Any, targets: list[str]) -> int:
 
     count = 0
     for name, mod in linear_modules(model).items():
-        if any(name == t or name.endswith("." + t) for t in targets) and mod.weight.dtype == torch.float32:
+        if is_target(name, targets) and mod.weight.dtype == torch.float32:
             mod.weight.data = mod.weight.data.to(torch.bfloat16)
             count += 1
     return count

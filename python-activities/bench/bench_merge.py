@@ -19,12 +19,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from activities.contracts import ExportCheck, MergeInput, ModelConfig  # noqa: E402
 from activities.gguf_cache import ensure_converted, packaged_gguf  # noqa: E402
+from activities.lora import LLAMA_PROJECTIONS as TARGETS  # noqa: E402
 from activities.merge import run_merge  # noqa: E402
 from bench_export import update_doc  # noqa: E402
 from bench_finetune import machine  # noqa: E402
 from fixture_data import write_dataset  # noqa: E402
-
-TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
 def main() -> None:

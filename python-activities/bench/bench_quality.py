@@ -27,9 +27,8 @@ from activities.contracts import (FinetuneInput, LoraConfig, ModelConfig, Predic
                                   TrainingConfig)
 from activities.finetune import run_finetune  # noqa: E402
 from activities.predict import run_predict  # noqa: E402
+from activities.lora import LLAMA_PROJECTIONS as TARGETS  # noqa: E402
 from activities.preflight import run_preflight  # noqa: E402
-
-TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
 def main() -> None:

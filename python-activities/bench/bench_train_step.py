@@ -24,10 +24,9 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from activities.data import IGNORE, Encoded, collate, encode, micro_batches  # noqa: E402
-from activities.lora import store_frozen_bf16  # noqa: E402
+from activities.lora import LLAMA_PROJECTIONS as TARGETS, store_frozen_bf16  # noqa: E402
 from activities.trainloop import loss_sum  # noqa: E402
 
-TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 SETTINGS = [  # (label, mixed_precision, lora_dropout, group_by_length, attn_implementation, frozen weights in bf16)
     ("fp32, dropout 0.05, random batches", "no", 0.05, False, "sdpa", False),
     ("bf16, dropout 0.05, random batches", "bf16", 0.05, False, "sdpa", False),
