@@ -1,6 +1,6 @@
 // Compares the calls a model made with the expected ones, position by position, and names each difference.
 import type { JsonValue, ToolCall } from '../tool-call/syntax';
-import type { ErrorCategory } from './types';
+import type { ErrorCategory, ToolDefinition } from './types';
 
 // One difference between expected and actual calls.
 export interface CallDifference {
@@ -17,8 +17,31 @@ export interface CallComparison {
   differences: CallDifference[];
 }
 
-// Compares positionally: call i of the output against expected call i.
-export function compareCalls(expected: ToolCall[], actual: ToolCall[]): CallComparison {
+// Each tool's schema defaults (`inputSchema.properties.<name>.default`), by tool name.
+export type ParamDefaults = Map<string, Map<string, JsonValue>>;
+
+// Collects the defaults the tools declare, so that an argument given at its default compares equal to an
+// omitted one: `grep(pattern='x', output_mode='files_with_matches')` makes the same call as `grep(pattern='x')`
+// when files_with_matches is grep's default (BFCL's checker treats optional arguments the same way).
+export function collectDefaults(tools: ToolDefinition[]): ParamDefaults {
+  const defaults: ParamDefaults = new Map();
+  for (const tool of tools) {
+    const properties = tool.inputSchema?.properties;
+    if (typeof properties !== 'object' || properties === null) continue;
+    const own = new Map<string, JsonValue>();
+    for (const [name, property] of Object.entries(properties as Record<string, unknown>)) {
+      if (typeof property === 'object' && property !== null && Object.hasOwn(property, 'default')) {
+        own.set(name, (property as { default: JsonValue }).default);
+      }
+    }
+    if (own.size > 0) defaults.set(tool.name, own);
+  }
+  return defaults;
+}
+
+// Compares positionally: call i of the output against expected call i. With `defaults`, an argument equal
+// to its tool's schema default counts as absent on both sides.
+export function compareCalls(expected: ToolCall[], actual: ToolCall[], defaults: ParamDefaults = new Map()): CallComparison {
   const differences: CallDifference[] = [];
   const shared = Math.min(expected.length, actual.length);
   let toolsMatch = expected.length === actual.length;
@@ -30,7 +53,8 @@ export function compareCalls(expected: ToolCall[], actual: ToolCall[]): CallComp
       differences.push({ category: 'wrong_tool', reason: `call ${i + 1}: expected ${want.tool}, got ${preview(got.tool)}` });
       continue;
     }
-    differences.push(...compareParams(want, got, i + 1));
+    const own = defaults.get(want.tool);
+    differences.push(...compareParams(dropDefaults(want, own), dropDefaults(got, own), i + 1));
   }
   for (let i = shared; i < expected.length; i++) {
     differences.push({ category: 'missing_call', reason: `call ${i + 1}: expected ${expected[i]?.tool}, got no call` });
@@ -39,6 +63,14 @@ export function compareCalls(expected: ToolCall[], actual: ToolCall[]): CallComp
     differences.push({ category: 'extra_call', reason: `call ${i + 1}: unexpected ${preview(actual[i]?.tool ?? '')}` });
   }
   return { toolsMatch, callsMatch: toolsMatch && differences.length === 0, differences };
+}
+
+function dropDefaults(call: ToolCall, own: Map<string, JsonValue> | undefined): ToolCall {
+  if (own === undefined) return call;
+  const params = Object.fromEntries(
+    Object.entries(call.params).filter(([key, value]) => !(own.has(key) && jsonEqual(own.get(key) as JsonValue, value as JsonValue))),
+  );
+  return { ...call, params };
 }
 
 function compareParams(want: ToolCall, got: ToolCall, n: number): CallDifference[] {

@@ -4,7 +4,7 @@ export { assessQuality, TIERS } from './quality';
 export { formatScoreReport } from './format';
 export { readJsonl, readToolDefinitions } from './read-jsonl';
 export { parseCase, parsePrediction, parseToolDefinitions } from './parse-records';
-export { compareCalls, jsonEqual, jsonType } from './compare-calls';
+export { collectDefaults, compareCalls, jsonEqual, jsonType, type ParamDefaults } from './compare-calls';
 export { ERROR_CATEGORIES, LEVELS } from './types';
 export type {
   Breakdown,

@@ -1,6 +1,6 @@
 // Scores model outputs against expected tool calls on the guide's levels, all or nothing per case.
 import { parseToolUse } from '../tool-call/syntax';
-import { compareCalls, preview } from './compare-calls';
+import { collectDefaults, compareCalls, type ParamDefaults, preview } from './compare-calls';
 import { createSchemaChecker, type SchemaChecker } from './schema-check';
 import {
   ERROR_CATEGORIES,
@@ -44,6 +44,7 @@ export function scorePredictions(cases: Case[], predictions: Prediction[], tools
     else byId.set(p.id, p);
   }
   const checker = tools.length > 0 ? createSchemaChecker(tools) : undefined;
+  const defaults = collectDefaults(tools);
   const passed = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
   const groups = { per_tool: new Map<string, Tally>(), per_category: new Map<string, Tally>(), per_difficulty: new Map<string, Tally>() };
   const failures: CaseFailure[] = [];
@@ -51,7 +52,7 @@ export function scorePredictions(cases: Case[], predictions: Prediction[], tools
   const calls = { outputs: 0, valid: 0 };
   let failed = 0;
   for (const c of cases) {
-    const outcome = scoreCase(c, byId.get(c.id), checker, errors);
+    const outcome = scoreCase(c, byId.get(c.id), { checker, defaults }, errors);
     for (const level of LEVELS) if (outcome.pass[level]) passed[level]++;
     if (outcome.called) {
       calls.outputs++;
@@ -112,7 +113,12 @@ function summarizeDetection(d: { toolCases: number; noToolCases: number; detecte
   };
 }
 
-function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaChecker | undefined, errors: Record<ErrorCategory, number>): CaseOutcome {
+function scoreCase(
+  c: Case,
+  prediction: Prediction | undefined,
+  { checker, defaults }: { checker: SchemaChecker | undefined; defaults: ParamDefaults },
+  errors: Record<ErrorCategory, number>,
+): CaseOutcome {
   const pass = Object.fromEntries(LEVELS.map((l) => [l, false])) as Record<Level, boolean>;
   if (prediction === undefined) {
     errors.missing_prediction++;
@@ -135,7 +141,7 @@ function scoreCase(c: Case, prediction: Prediction | undefined, checker: SchemaC
     errors.parse_error++;
     reasons.push(`parse_error: ${e}`);
   }
-  const comparison = compareCalls(c.expected, parsed.calls);
+  const comparison = compareCalls(c.expected, parsed.calls, defaults);
   for (const d of comparison.differences) {
     errors[d.category]++;
     reasons.push(`${d.category}: ${d.reason}`);

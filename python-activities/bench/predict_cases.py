@@ -22,7 +22,7 @@ from activities.predict import run_predict  # noqa: E402
 
 
 def main() -> None:
-    """Read the run's resolved spec for the model, then predict the cases with attempt-N/adapter."""
+    """Read the run's resolved spec for the model and record format, then predict the cases with attempt-N/adapter."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True)
     ap.add_argument("--cases", required=True)
@@ -41,7 +41,8 @@ def main() -> None:
         model_path = model.model_name
     run_predict(PredictInput(run_dir=str(run), model_path=model_path, model=model, cases_path=str(Path(a.cases).resolve()),
                              out_path=str(Path(a.out).resolve()), adapter_dir=str(run / f"attempt-{a.attempt}" / "adapter"),
-                             max_new_tokens=int(spec["evaluation"]["max_new_tokens"]), batch_size=a.batch))
+                             max_new_tokens=int(spec["evaluation"]["max_new_tokens"]), batch_size=a.batch,
+                             record_format=spec["dataset"].get("format", "text")))
     print(a.out)
 
 

@@ -29,7 +29,11 @@ export const TOOLS: ToolDefinition[] = [
     inputSchema: {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       type: 'object',
-      properties: { pattern: { type: 'string', format: 'regex-ish' }, path: { type: 'string' } },
+      properties: {
+        pattern: { type: 'string', format: 'regex-ish' },
+        path: { type: 'string' },
+        output_mode: { type: 'string', enum: ['content', 'files_with_matches'], default: 'files_with_matches' },
+      },
       required: ['pattern'],
     },
   },

@@ -67,6 +67,17 @@ describe('levels', () => {
     expect(levels("<tool_use>read(file_path='package.json')</tool_use>", one, [])).toEqual([1, 1, 1, 1, null]);
   });
 
+  it('an argument at its schema default is the same as leaving it out, on either side', () => {
+    const bare = [makeCase('g', [{ tool: 'grep', params: { pattern: 'TODO' } }])];
+    const spelled = [makeCase('g', [{ tool: 'grep', params: { pattern: 'TODO', output_mode: 'files_with_matches' } }])];
+    expect(levels("<tool_use>grep(pattern='TODO', output_mode='files_with_matches')</tool_use>", bare)).toEqual([1, 1, 1, 1, 1]);
+    expect(levels("<tool_use>grep(pattern='TODO')</tool_use>", spelled)).toEqual([1, 1, 1, 1, 1]);
+    // Any other value is still an argument the request did not ask for.
+    expect(levels("<tool_use>grep(pattern='TODO', output_mode='content')</tool_use>", bare)).toEqual([1, 1, 1, 0, 1]);
+    // Without tool definitions there are no defaults to know.
+    expect(levels("<tool_use>grep(pattern='TODO', output_mode='files_with_matches')</tool_use>", bare, [])).toEqual([1, 1, 1, 0, null]);
+  });
+
   it('draft 2020-12 schemas and unknown formats are accepted', () => {
     const cases = [makeCase('g', [{ tool: 'grep', params: { pattern: 'TODO' } }])];
     expect(levels("<tool_use>grep(pattern='TODO')</tool_use>", cases)).toEqual([1, 1, 1, 1, 1]);
