@@ -13,15 +13,16 @@ export TOOLTUNE_ARTIFACTS_ROOT=${TOOLTUNE_ARTIFACTS_ROOT:-$(dirname "$out")}
 export TOOLTUNE_INPUT_ROOTS=${TOOLTUNE_INPUT_ROOTS:-$root:$(dirname "$out")}
 export TOOLTUNE_CACHE_DIR=${TOOLTUNE_CACHE_DIR:-$(dirname "$out")/.cache}
 npx --prefix "$root" tooltune dataset "$spec" --out "$out/data" >/dev/null
-# The second, blind held-out set (specs/holdout/mcp-holdout-2.jsonl), rendered like the first.
-(cd "$root" && npx tsx -e 'import { HOLDOUT_2_FILE, writeHoldoutCases } from "./lib/holdout/holdout-cases";
+# The second and third held-out sets (specs/holdout/mcp-holdout-{2,3}.jsonl), rendered like the first.
+(cd "$root" && npx tsx -e 'import { HOLDOUT_2_FILE, HOLDOUT_3_FILE, writeHoldoutCases } from "./lib/holdout/holdout-cases";
 const data = process.argv[process.argv.length - 1];
-void writeHoldoutCases({ holdoutPath: HOLDOUT_2_FILE, toolsPath: `${data}/tools.json`, promptTools: "none", outPath: `${data}/holdout2_cases.jsonl` });' "$out/data")
+for (const [n, holdoutPath] of [[2, HOLDOUT_2_FILE], [3, HOLDOUT_3_FILE]] as const)
+  void writeHoldoutCases({ holdoutPath, toolsPath: `${data}/tools.json`, promptTools: "none", outPath: `${data}/holdout${n}_cases.jsonl` });' "$out/data")
 start=$(date +%s)
 "$root/python-activities/.venv/bin/python" "$root/python-activities/bench/bench_quality.py" \
   --data "$out/data" --out "$out/run" "$@"
 echo "wall time: $(( $(date +%s) - start )) s"
-for set in val suite holdout holdout2; do
+for set in val suite holdout holdout2 holdout3; do
   [ -f "$out/run/pred-${set}_cases.jsonl" ] || continue
   npx --prefix "$root" tooltune score --cases "$out/data/${set}_cases.jsonl" --predictions "$out/run/pred-${set}_cases.jsonl" \
     --tools "$out/data/tools.json" --json > "$out/run/score-$set.json" || true

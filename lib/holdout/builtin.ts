@@ -5,3 +5,5 @@ import { fileURLToPath } from 'node:url';
 export const BUILTIN_HOLDOUT_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout.jsonl', import.meta.url));
 // A second held-out set, written blind after the first one's failures had been read while tuning the generator.
 export const HOLDOUT_2_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-2.jsonl', import.meta.url));
+// A third set, written blind on 2026-11-30 before the generator was changed on the second one's failures.
+export const HOLDOUT_3_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-3.jsonl', import.meta.url));

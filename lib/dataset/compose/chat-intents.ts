@@ -1,6 +1,8 @@
 // Composed requests no tool fits, answered in plain text: questions about concepts and commands (a
-// question about a command is not a request to run it), small talk, arithmetic, opinions.
-import { phrase, type Intent } from './draft';
+// question about a command is not a request to run it), small talk, arithmetic, opinions, and text work on a
+// quoted string (translate, uppercase, count words) that sounds like an action but touches no file.
+import { phrase, quote, type Intent } from './draft';
+import { REPLY_INTENTS } from './reply-intents';
 import { between, pick } from './values';
 
 // Concepts with a one-sentence answer that is true.
@@ -56,6 +58,46 @@ const OPINIONS: readonly [string, string][] = [
   ['how should I structure a REST API', 'Use nouns for resources, HTTP verbs for actions, and consistent status codes.'],
 ];
 
+// Text work that sounds like an action on a quoted string but needs no file, command or agent: the answer is
+// the text itself (each answer computed or looked up, so it is right).
+const PHRASES: readonly [string, string, string][] = [  // [phrase, language, translation]
+  ['thank you', 'french', 'merci'], ['see you tomorrow', 'spanish', 'hasta mañana'], ['good night', 'german', 'gute Nacht'],
+  ['where is the station', 'italian', "dov'è la stazione"], ['happy birthday', 'portuguese', 'feliz aniversário'],
+  ['excuse me', 'dutch', 'pardon'], ['how much is it', 'spanish', '¿cuánto cuesta?'], ['welcome', 'german', 'willkommen'],
+];
+const SNIPPETS: readonly string[] = [
+  'deploy finished without errors', 'the cache is warm again', 'release notes for the spring update', 'rotate keys every quarter',
+  'meeting moved to thursday', 'build passed on every runner', 'do not merge on fridays', 'latency dropped after the fix',
+];
+
+const textTask: Intent = (rng) => {
+  const r = rng();
+  if (r < 0.3) {
+    const [text, lang, answer] = pick(PHRASES, rng);
+    const q = quote(text, rng);
+    const query = phrase(rng, [
+      (t: string, l: string) => `translate ${t} to ${l}`, (t, l) => `how do you say ${t} in ${l}?`, (t, l) => `${t} in ${l} pls`,
+      (t, l) => `what's ${t} in ${l}`,
+    ], q, lang);
+    return { query, reply: `In ${lang[0]?.toUpperCase()}${lang.slice(1)}: "${answer}".`, calls: [], difficulty: 'medium' };
+  }
+  const text = pick(SNIPPETS, rng);
+  const q = quote(text, rng);
+  if (r < 0.55) {
+    const query = phrase(rng, [(t: string) => `uppercase ${t}`, (t) => `make ${t} all caps`, (t) => `give me ${t} in capitals`], q);
+    return { query, reply: text.toUpperCase(), calls: [], difficulty: 'easy' };
+  }
+  if (r < 0.8) {
+    const words = text.split(' ').length;
+    const query = phrase(rng, [(t: string) => `how many words are in ${t}?`, (t) => `count the words in ${t}`, (t) => `word count of ${t}`], q);
+    return { query, reply: `${words} words.`, calls: [], difficulty: 'easy' };
+  }
+  const query = phrase(rng, [
+    (t: string) => `turn ${t} into a title`, (t) => `title case ${t}`, (t) => `capitalize every word of ${t}`,
+  ], q);
+  return { query, reply: text.replace(/\b\w/g, (c) => c.toUpperCase()), calls: [], difficulty: 'easy' };
+};
+
 const concept: Intent = (rng) => {
   const [what, answer] = pick(CONCEPTS, rng);
   const query = phrase(rng, [
@@ -93,4 +135,5 @@ const arithmetic: Intent = (rng) => {
 // The no-tool intents with their weights.
 export const CHAT_INTENTS: readonly [Intent, number, string][] = [
   [concept, 3, 'no-tool'], [commandQuestion, 2, 'no-tool'], [smallTalk, 2, 'no-tool'], [opinion, 1, 'no-tool'], [arithmetic, 1, 'no-tool'],
+  [textTask, 3, 'no-tool'], ...REPLY_INTENTS,
 ];

@@ -19,7 +19,7 @@ export type ComposeOptions = AugmentOptions;
 
 const TOOL_INTENTS = [...FILE_INTENTS, ...SHELL_INTENTS, ...FLOW_INTENTS];
 const MULTI_SHARE = 0.1;
-const NO_TOOL_SHARE = 0.12;
+const NO_TOOL_SHARE = 0.15;
 const CASUAL_SHARE = 0.4;
 const MAX_TRIES_PER_EXAMPLE = 50;
 

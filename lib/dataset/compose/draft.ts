@@ -2,7 +2,7 @@
 import type { JsonValue, ToolCall } from '../../tool-call/syntax';
 import type { Rng } from '../prng';
 import type { Difficulty } from '../types';
-import { pick } from './values';
+import { pick, shuffle } from './values';
 
 // A composed request, the assistant's one-sentence reply, and the calls it makes.
 export interface Draft {
@@ -31,4 +31,10 @@ export function phrase<A extends unknown[]>(rng: Rng, forms: readonly ((...args:
 export function quote(text: string, rng: Rng): string {
   const q = pick(["'", "'", '"', '`'], rng);
   return `${q}${text}${q}`;
+}
+
+// Option phrases (each with its own leading separator) in a random order: people name a call's options in
+// any order, and a model that saw them in one order drops the ones it meets elsewhere.
+export function options(parts: readonly string[], rng: Rng): string {
+  return shuffle(parts.filter((p) => p !== ''), rng).join('');
 }

@@ -1,7 +1,9 @@
 // Composed claude-flow requests: swarm_init, agent_spawn, task_orchestrate and memory_usage, every option
 // in words, every enum member.
-import { call, phrase, quote, type Intent } from './draft';
-import { agentName, between, capabilities, chance, listWords, memoryKey, memoryValue, pick, swarmId, taskIds, taskText } from './values';
+import { call, options, phrase, quote, type Intent } from './draft';
+import {
+  agentName, between, capabilities, chance, listWords, memoryKey, memoryValue, namespaceName, pick, swarmId, taskIds, taskText, ttlWords,
+} from './values';
 
 const TOPOLOGIES = ['hierarchical', 'mesh', 'ring', 'star'] as const;
 const SWARM_STRATEGIES = ['auto', 'balanced', 'specialized', 'adaptive'] as const;
@@ -12,10 +14,10 @@ const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 
 // How people say a task strategy.
 const STRATEGY_WORDS: Record<(typeof TASK_STRATEGIES)[number], readonly string[]> = {
-  parallel: ['in parallel', 'with a parallel strategy', 'all at once (parallel)'],
-  sequential: ['sequentially', 'one step at a time (sequential)', 'with a sequential strategy'],
-  adaptive: ['adaptively', 'with an adaptive strategy'],
-  balanced: ['balanced', 'with a balanced strategy'],
+  parallel: ['in parallel', 'with a parallel strategy', 'all at once (parallel)', 'parallel', 'using the parallel strategy'],
+  sequential: ['sequentially', 'one step at a time (sequential)', 'with a sequential strategy', 'sequential', 'using the sequential strategy'],
+  adaptive: ['adaptively', 'with an adaptive strategy', 'adaptive', 'using the adaptive strategy'],
+  balanced: ['balanced', 'with a balanced strategy', 'with the balanced strategy', 'using the balanced strategy'],
 };
 
 const swarm: Intent = (rng) => {
@@ -23,12 +25,12 @@ const swarm: Intent = (rng) => {
   const max = chance(0.55, rng) ? between(2, 20, rng) : undefined;
   const strategy = chance(0.5, rng) ? pick(SWARM_STRATEGIES, rng) : undefined;
   const agents = max === undefined ? '' : pick([` with ${max} agents`, ` of up to ${max} agents`, `, max ${max} agents`, `, ${max} agents tops`], rng);
-  const strat = strategy === undefined ? '' : pick([`, ${strategy} strategy`, ` using the ${strategy} strategy`, ` (strategy: ${strategy})`], rng);
+  const strat = strategy === undefined ? '' : pick([`, ${strategy} strategy`, ` using the ${strategy} strategy`, ` (strategy: ${strategy})`, `, ${strategy}`], rng);
   const query = phrase(rng, [
     (t: string, a: string, s: string) => `initialize a ${t} swarm${a}${s}`, (t, a, s) => `start a swarm with ${t} topology${a}${s}`,
     (t, a, s) => `spin up a swarm in a ${t} topology${a}${s}`, (t, a, s) => `set up a ${t}-topology swarm${a}${s}`, (t, a, s) => `i want a ${t} swarm${a}${s}`,
-    (t, a, s) => `create a swarm, ${t} layout${a}${s}`, (t, a, s) => `new ${t} swarm${a}${s} pls`,
-  ], topology, agents, strat);
+    (t, a, s) => `create a swarm, ${t} layout${a}${s}`, (t, a, s) => `new ${t} swarm${a}${s} pls`, (t, a, s) => `swarm: ${t}${a}${s}`,
+  ], topology, options([agents, strat], rng), '');
   return { query, reply: `I'll initialize a ${topology} swarm.`, calls: [call('swarm_init', { topology, maxAgents: max, strategy })], difficulty: max && strategy ? 'hard' : 'easy' };
 };
 
@@ -38,11 +40,12 @@ const spawn: Intent = (rng) => {
   const caps = chance(0.25, rng) ? capabilities(rng) : undefined;
   const sid = chance(0.25, rng) ? swarmId(rng) : undefined;
   const article = /^[aeiou]/.test(type) ? 'an' : 'a';
-  const parts = [
-    name === undefined ? '' : pick([` named ${name}`, ` called ${name}`, ` (name: ${name})`], rng),
-    caps === undefined ? '' : pick([` with capabilities ${listWords(caps)}`, ` that can do ${listWords(caps)}`, `, capabilities: ${caps.join(', ')}`], rng),
-    sid === undefined ? '' : pick([` in swarm ${sid}`, ` to swarm ${sid}`, ` for swarm ${sid}`], rng),
-  ].join('');
+  const parts = options([
+    name === undefined ? '' : pick([` named ${name}`, ` called ${name}`, ` (name: ${name})`, `, name it ${name}`], rng),
+    caps === undefined ? '' : pick([` with capabilities ${listWords(caps)}`, ` that can do ${listWords(caps)}`, `, capabilities: ${caps.join(', ')}`,
+      ` with ${listWords(caps)} capabilities`, `, skills ${listWords(caps)}`], rng),
+    sid === undefined ? '' : pick([` in swarm ${sid}`, ` to swarm ${sid}`, ` for swarm ${sid}`, `, swarm ${sid}`], rng),
+  ], rng);
   const query = phrase(rng, [
     (t: string, p: string) => `spawn ${article} ${t} agent${p}`, (t, p) => `add ${article} ${t}${p}`, (t, p) => `create ${article} ${t} agent${p}`,
     (t, p) => `bring up ${article} ${t}${p}`, (t, p) => `i need ${article} ${t} agent${p}`, (t, p) => `start ${article} ${t}${p}`,
@@ -57,11 +60,12 @@ const orchestrate: Intent = (rng) => {
   const priority = chance(0.45, rng) ? pick(PRIORITIES, rng) : undefined;
   const deps = chance(0.2, rng) ? taskIds(rng) : undefined;
   const q = quote(task, rng);
-  const parts = [
-    priority === undefined ? '' : pick([` with ${priority} priority`, `, priority ${priority}`, ` as a ${priority} priority task`], rng),
-    strategy === undefined ? '' : ` ${pick(STRATEGY_WORDS[strategy], rng)}`,
-    deps === undefined ? '' : pick([` after ${listWords(deps)}`, `, depends on ${listWords(deps)}`, ` once ${listWords(deps)} ${deps.length > 1 ? 'are' : 'is'} done`], rng),
-  ].join('');
+  const parts = options([
+    priority === undefined ? '' : pick([` with ${priority} priority`, `, priority ${priority}`, ` as a ${priority} priority task`, `, ${priority} priority`], rng),
+    strategy === undefined ? '' : pick([' ', ', '], rng) + pick(STRATEGY_WORDS[strategy], rng),
+    deps === undefined ? '' : pick([` after ${listWords(deps)}`, `, depends on ${listWords(deps)}`, ` once ${listWords(deps)} ${deps.length > 1 ? 'are' : 'is'} done`,
+      `, blocked by ${listWords(deps)}`], rng),
+  ], rng);
   const query = phrase(rng, [
     (t: string, p: string) => `orchestrate ${t}${p}`, (t, p) => `coordinate the task ${t}${p}`, (t, p) => `set up a task to ${t.replace(/^['"`]|['"`]$/g, '')}${p}`,
     (t, p) => `have the swarm handle ${t}${p}`, (t, p) => `plan and run ${t}${p}`, (t, p) => `queue up ${t}${p}`,
@@ -75,17 +79,18 @@ const orchestrate: Intent = (rng) => {
 const memory: Intent = (rng) => {
   const key = memoryKey(rng);
   const r = rng();
-  const ns = chance(0.25, rng) ? pick(['settings', 'platform', 'team', 'ci', 'release', 'sessions', 'perf'], rng) : undefined;
+  const ns = chance(0.3, rng) ? namespaceName(rng) : undefined;
   const inNs = ns === undefined ? '' : pick([` in namespace ${ns}`, ` (namespace ${ns})`, ` in the ${ns} namespace`], rng);
   if (r < 0.35) {
     const value = memoryValue(rng);
-    const ttl = chance(0.25, rng) ? pick([60, 300, 600, 900, 1800, 7200, 86400], rng) : undefined;
-    const t = ttl === undefined ? '' : pick([`, ttl ${ttl}`, ` for ${ttl} seconds`, ` with a ttl of ${ttl}`], rng);
+    const ttl = chance(0.3, rng) ? pick([60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800], rng) : undefined;
+    const t = ttl === undefined ? '' : ttlWords(ttl, rng);
     const v = quote(value, rng);
     const query = phrase(rng, [
       (k: string, x: string, e: string) => `store ${x} under ${k}${e}`, (k, x, e) => `remember ${x} as ${k}${e}`, (k, x, e) => `save ${x} to memory at ${k}${e}`,
       (k, x, e) => `put ${x} in memory, key ${k}${e}`, (k, x, e) => `set ${k} to ${x} in memory${e}`, (k, x, e) => `keep ${x} under the key ${k}${e}`,
-    ], key, v, `${inNs}${t}`);
+      (k, x, e) => `remember that ${k} is ${x}${e}`, (k, x, e) => `memory: ${k} = ${x}${e}`,
+    ], key, v, options([inNs, t], rng));
     return { query, reply: `I'll store ${key}.`, calls: [call('memory_usage', { action: 'store', key, value, namespace: ns, ttl })], difficulty: 'medium' };
   }
   if (r < 0.6) {
@@ -108,12 +113,13 @@ const memory: Intent = (rng) => {
     ], pattern, inNs);
     return { query, reply: `I'll search memory for ${pattern}.`, calls: [call('memory_usage', { action: 'search', key: pattern, namespace: ns })], difficulty: 'medium' };
   }
-  const space = ns ?? pick(['settings', 'platform', 'team', 'ci'], rng);
-  const query = pick([`list everything in the ${space} namespace`, `what's in memory under ${space}?`, `show all memory keys in ${space}`], rng);
+  const space = ns ?? namespaceName(rng);
+  const query = pick([`list everything in the ${space} namespace`, `what's in memory under ${space}?`, `show all memory keys in ${space}`,
+    `list the memory namespace ${space}`, `what do we have stored in ${space}`], rng);
   return { query, reply: `I'll list the ${space} namespace.`, calls: [call('memory_usage', { action: 'list', namespace: space })], difficulty: 'easy' };
 };
 
 // The claude-flow intents with their weights and categories.
 export const FLOW_INTENTS: readonly [Intent, number, string][] = [
-  [swarm, 3, 'claude-flow'], [spawn, 3, 'claude-flow'], [orchestrate, 3, 'claude-flow'], [memory, 4, 'claude-flow'],
+  [swarm, 3, 'claude-flow'], [spawn, 4, 'claude-flow'], [orchestrate, 3, 'claude-flow'], [memory, 4, 'claude-flow'],
 ];

@@ -1,7 +1,8 @@
 // Composed bash, grep and glob requests: commands copied as typed, search options in plain words.
-import { call, phrase, quote, type Intent } from './draft';
+import { call, options, phrase, quote, type Intent } from './draft';
+import type { Rng } from '../prng';
 import {
-  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, placeWords, searchPattern, shellCommand, EXTS,
+  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, placeWords, sample, searchPattern, shellCommand, EXTS, GREP_GLOB_EXTS,
 } from './values';
 
 const runCommand: Intent = (rng) => {
@@ -115,7 +116,7 @@ const grepFilters: Intent = (rng) => {
     return { query, reply: `I'll search the ${name} files for ${p}.`, calls: [call('grep', { pattern: p, type: lang.type })], difficulty: 'medium' };
   }
   if (r < 0.55) {
-    const ext = pick(EXTS.filter((e) => !['png', 'parquet'].includes(e)), rng);
+    const ext = pick(GREP_GLOB_EXTS, rng);
     const query = phrase(rng, [
       (x: string, e: string) => `search the .${e} files for ${x}`, (x, e) => `find ${x} in *.${e} files`, (x, e) => `grep ${x} but only in ${e} files`,
       (x, e) => `${x} in the ${e} files`,
@@ -160,6 +161,79 @@ const grepContext: Intent = (rng) => {
     calls: [call('grep', { pattern: p, path: f, output_mode: 'content', ...extra })], difficulty: 'hard' };
 };
 
+// One grep option: the arguments it sets and how a request words it.
+type GrepOption = { params: Record<string, string | number | boolean>; words: string };
+type GrepOptionKind = 'case' | 'lines' | 'count' | 'files' | 'limit' | 'around' | 'filter';
+
+function grepOption(kind: GrepOptionKind, rng: Rng): GrepOption {
+  const n = between(1, 8, rng);
+  switch (kind) {
+    case 'case':
+      return { params: { case_insensitive: true }, words: pick([', case-insensitive', ' ignoring case', ', any case', ' (-i)', ', case insensitive', ', ignore case'], rng) };
+    case 'lines': {
+      const numbered = chance(0.5, rng);
+      const words = pick([', show the matching lines', ' and print the lines', ', content mode', ', show me the lines', ', print matches'], rng);
+      return { params: numbered ? { output_mode: 'content', line_numbers: true } : { output_mode: 'content' },
+        words: numbered ? `${words}${pick([' with line numbers', ', line numbers on', ', numbered', ' (-n)'], rng)}` : words };
+    }
+    case 'count':
+      return { params: { output_mode: 'count' }, words: pick([', count per file', ', just the counts', ', how many per file', ', count mode', ', counts only'], rng) };
+    case 'files':
+      return { params: { output_mode: 'files_with_matches' }, words: pick([', file names only', ', just list the files', ', only which files'], rng) };
+    case 'limit': {
+      const k = between(3, 50, rng);
+      return { params: { head_limit: k }, words: pick([`, first ${k} results`, `, only ${k} results`, `, limit ${k}`, `, stop after ${k} hits`, `, top ${k}`], rng) };
+    }
+    case 'around': {
+      const r = rng();
+      if (r < 0.4) return { params: { output_mode: 'content', context: n }, words: pick([`, ${n} lines of context`, ` with ${n} lines around each hit`, `, context ${n}`, ` (-C ${n})`], rng) };
+      if (r < 0.6) return { params: { output_mode: 'content', lines_before: n }, words: pick([`, ${n} lines before`, ` with ${n} lines before each match`, ` (-B ${n})`], rng) };
+      if (r < 0.8) return { params: { output_mode: 'content', lines_after: n }, words: pick([`, ${n} lines after`, ` with ${n} lines after each match`, ` (-A ${n})`], rng) };
+      const m = between(1, 8, rng);
+      return { params: { output_mode: 'content', lines_before: n, lines_after: m },
+        words: pick([`, ${n} lines before and ${m} after`, ` with ${n} lines before and ${m} lines after each hit`, ` (-B ${n} -A ${m})`], rng) };
+    }
+    case 'filter': {
+      if (chance(0.5, rng)) {
+        const lang = pick(LANGS, rng);
+        return { params: { type: lang.type }, words: pick([` in files of type ${lang.type}`, ` in the ${pick(lang.names, rng)} files`, `, type ${lang.type}`], rng) };
+      }
+      const ext = pick(GREP_GLOB_EXTS, rng);
+      return { params: { glob: `*.${ext}` }, words: pick([` in *.${ext} files`, ` only in .${ext} files`, `, glob *.${ext}`], rng) };
+    }
+  }
+}
+
+// Options that cannot go together: one output mode at a time, and context lines only show in content mode.
+const GREP_CLASHES: Record<GrepOptionKind, readonly GrepOptionKind[]> = {
+  case: [], lines: ['count', 'files'], count: ['lines', 'files', 'around'], files: ['lines', 'count', 'around'], limit: [],
+  around: ['count', 'files'], filter: [],
+};
+
+// Two or three grep options at once, named in any order: requests combine them, and a model that saw each
+// option alone keeps one and drops the rest.
+const grepCombined: Intent = (rng) => {
+  const p = searchPattern(rng);
+  const where = chance(0.5, rng) ? (chance(0.7, rng) ? folder(rng) : filePath(rng)) : undefined;
+  const kinds: GrepOptionKind[] = [];
+  for (const k of sample(Object.keys(GREP_CLASHES) as GrepOptionKind[], 7, rng)) {
+    if (kinds.length < (chance(0.6, rng) ? 2 : 3) && !kinds.some((x) => GREP_CLASHES[x].includes(k))) kinds.push(k);
+  }
+  const chosen = kinds.map((k) => grepOption(k, rng));
+  const params: Record<string, string | number | boolean> = Object.assign({}, ...chosen.map((o) => o.params));
+  const q = chance(0.5, rng) ? quote(p, rng) : p;
+  const at = where === undefined ? '' : pick([` in ${where}`, ` under ${where}`, ` inside ${where}`], rng);
+  const query = phrase(rng, [
+    (x: string, w: string, o: string) => `grep ${x}${w}${o}`, (x, w, o) => `search for ${x}${w}${o}`, (x, w, o) => `find ${x}${w}${o}`,
+    (x, w, o) => `look for ${x}${w}${o}`, (x, w, o) => `where is ${x} used${w}${o}`, (x, w, o) => `rg ${x}${w}${o}`,
+  ], q, at, options(chosen.map((o) => o.words), rng));
+  // Arguments in the schema's order, as every other call writes them.
+  const order = ['pattern', 'path', 'glob', 'type', 'output_mode', 'case_insensitive', 'line_numbers', 'lines_before', 'lines_after', 'context', 'head_limit'];
+  const all: Record<string, string | number | boolean | undefined> = { pattern: p, path: where, ...params };
+  const ordered = Object.fromEntries(order.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+  return { query, reply: `I'll search for ${p}.`, calls: [call('grep', ordered)], difficulty: 'hard' };
+};
+
 const globFiles: Intent = (rng) => {
   const byLang = chance(0.5, rng);
   const lang = pick(LANGS, rng);
@@ -190,6 +264,6 @@ const globPattern: Intent = (rng) => {
 // The shell and search intents with their weights and categories.
 export const SHELL_INTENTS: readonly [Intent, number, string][] = [
   [runCommand, 5, 'bash'], [runScript, 2, 'bash'], [runWithOptions, 3, 'bash'],
-  [grepPlain, 3, 'grep'], [grepModes, 3, 'grep'], [grepFilters, 3, 'grep'], [grepContext, 2, 'grep'],
+  [grepPlain, 3, 'grep'], [grepModes, 2, 'grep'], [grepFilters, 2, 'grep'], [grepContext, 2, 'grep'], [grepCombined, 3, 'grep'],
   [globFiles, 5, 'glob'], [globPattern, 2, 'glob'],
 ];

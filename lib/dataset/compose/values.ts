@@ -7,6 +7,21 @@ export function pick<T>(items: readonly T[], rng: Rng): T {
   return items[Math.floor(rng() * items.length)] as T;
 }
 
+// The items in a random order (Fisher-Yates), the input left as it was.
+export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+// A random subset of `items` of size `n` (or fewer when there are fewer items), in random order.
+export function sample<T>(items: readonly T[], n: number, rng: Rng): T[] {
+  return shuffle(items, rng).slice(0, n);
+}
+
 // True with probability p.
 export function chance(p: number, rng: Rng): boolean {
   return rng() < p;
@@ -65,6 +80,10 @@ const DATA_EXTS = ['json', 'yaml', 'yml', 'md', 'txt', 'toml', 'xml', 'ini', 'vu
 
 // Every extension composed paths may end in.
 export const EXTS: readonly string[] = [...LANGS.map((l) => l.ext), ...DATA_EXTS];
+
+// The extensions a grep `glob` filter is drawn from: not binary files, and not kt or tsx, which stay unseen as
+// search globs so that evaluation requests can use them.
+export const GREP_GLOB_EXTS: readonly string[] = EXTS.filter((e) => !['png', 'parquet', 'kt', 'tsx'].includes(e));
 
 const ROOT_FILES = ['Dockerfile', 'Procfile', 'Brewfile', 'Cargo.toml', 'go.mod', 'pyproject.toml', 'setup.cfg', 'tox.ini',
   '.editorconfig', '.prettierrc', '.gitattributes', 'Justfile', 'Taskfile.yml', 'renovate.json', 'vite.config.ts',
@@ -206,12 +225,33 @@ export function memoryValue(rng: Rng): string {
     'frozen', '#deploys', 's3://artifacts-prod', 'release/2.4', 'paused', '42', 'ap-south-1', 'carol', 'blue-green'], rng);
 }
 
-// A task to orchestrate, in the words a user gives it.
+// A task to orchestrate, in the words a user gives it; some with an apostrophe, which the call then
+// writes in double quotes.
 export function taskText(rng: Rng): string {
   const what = pick(STEMS, rng).replace(/_/g, ' ');
+  const other = pick(STEMS, rng).replace(/_/g, ' ');
   return pick([`refactor the ${what} module`, `add tests for ${what}`, `migrate ${what} to postgres`, `document the ${what} api`,
     `profile the ${what} endpoint`, `clean up ${what} logs`, `upgrade the ${what} client`, `review the ${what} changes`,
-    `split the ${what} service`, `fix the ${what} bug`, `benchmark the ${what} path`, `remove dead ${what} code`], rng);
+    `split the ${what} service`, `fix the ${what} bug`, `benchmark the ${what} path`, `remove dead ${what} code`,
+    `move the ${what} code out of the ${other} service`, `find why ${what} requests time out under load`,
+    `fix the ${what} service's retry loop`, `rewrite ${what}'s error handling`, `check the ${other} team's ${what} changes`,
+    `make ${what} writes idempotent and add a ${other} test`], rng);
+}
+
+// A memory namespace such as `billing-cache` or `release`.
+export function namespaceName(rng: Rng): string {
+  if (chance(0.3, rng)) return pick(['settings', 'platform', 'team', 'ci', 'release', 'sessions', 'perf'], rng);
+  return `${pick(STEMS, rng).replace(/_/g, '-')}${pick(['', '-cache', '-state', '-v2', '-notes', '-ops'], rng)}`;
+}
+
+// A time to live in words, for `seconds`: the number itself or a duration the call converts to seconds.
+export function ttlWords(seconds: number, rng: Rng): string {
+  const unit = seconds % 3600 === 0 ? ([seconds / 3600, 'hour'] as const) : seconds % 60 === 0 ? ([seconds / 60, 'minute'] as const) : undefined;
+  if (unit === undefined || chance(0.35, rng)) return pick([`, ttl ${seconds}`, ` for ${seconds} seconds`, ` with a ttl of ${seconds}`, `, ttl=${seconds}s`], rng);
+  const [n, name] = unit;
+  const span = n === 1 ? pick([`1 ${name}`, `one ${name}`, `an ${name}`.replace('an minute', 'a minute')], rng) : `${n} ${name}s`;
+  const words = seconds === 86400 ? pick([span, '24 hours', 'a day'], rng) : span;
+  return pick([`, expire it after ${words}`, ` for ${words}`, `, keep it ${words}`, `, ttl ${words}`, ` (expires in ${words})`], rng);
 }
 
 // An agent name such as `queue-watcher`.

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeQuery } from '../../../lib/dataset/canonical';
 import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
-import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
+import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
 import type { JsonValue } from '../../../lib/tool-call/syntax';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
 
@@ -38,6 +38,7 @@ function distinctiveValues(calls: { tool: string; params: Record<string, JsonVal
 const FILES = [
   { name: 'mcp-holdout.jsonl', path: BUILTIN_HOLDOUT_FILE, min: 60, perTool: 1, noTool: 5, multi: 3, everyParam: false },
   { name: 'mcp-holdout-2.jsonl', path: HOLDOUT_2_FILE, min: 70, perTool: 5, noTool: 10, multi: 5, everyParam: true },
+  { name: 'mcp-holdout-3.jsonl', path: HOLDOUT_3_FILE, min: 70, perTool: 5, noTool: 10, multi: 5, everyParam: true },
 ];
 
 // A generated dataset's requests and call text, built once per seed and shared by both files' checks.
@@ -99,13 +100,17 @@ describe.each(FILES)('held-out requests $name', (file) => {
 
 describe('held-out request files', () => {
   it('share no request and no distinctive value with each other', async () => {
-    const [first, second] = await Promise.all(FILES.map((f) => readHoldoutCases(f.path, tools)));
-    const firstQueries = new Set((first ?? []).map((c) => normalizeQuery(c.query)));
-    const firstValues = new Set((first ?? []).flatMap((c) => distinctiveValues(c.expected)));
-    expect(firstValues.size).toBeGreaterThan(50);
-    for (const c of second ?? []) {
-      expect.soft(firstQueries.has(normalizeQuery(c.query)), `${c.id}: request also in ${FILES[0]?.name}`).toBe(false);
-      for (const v of distinctiveValues(c.expected)) expect.soft(firstValues.has(v), `${c.id}: value ${JSON.stringify(v)} also in ${FILES[0]?.name}`).toBe(false);
+    const all = await Promise.all(FILES.map((f) => readHoldoutCases(f.path, tools)));
+    for (const [i, earlier] of all.entries()) {
+      const queries = new Set(earlier.map((c) => normalizeQuery(c.query)));
+      const values = new Set(earlier.flatMap((c) => distinctiveValues(c.expected)));
+      expect(values.size).toBeGreaterThan(50);
+      for (const later of all.slice(i + 1)) {
+        for (const c of later) {
+          expect.soft(queries.has(normalizeQuery(c.query)), `${c.id}: request also in ${FILES[i]?.name}`).toBe(false);
+          for (const v of distinctiveValues(c.expected)) expect.soft(values.has(v), `${c.id}: value ${JSON.stringify(v)} also in ${FILES[i]?.name}`).toBe(false);
+        }
+      }
     }
   });
 
