@@ -126,6 +126,8 @@ export interface CaseSetInput {
   reference: ScoreMetrics | null;
   /** Whether the keep/reject rule is applied on this set (val: true; the others are reported only). */
   judge: boolean;
+  /** With `constrained` on, predict this set under the grammar only, skipping its free pass (never a judged set). */
+  constrained_only?: boolean;
 }
 
 // Input of validateQuantized.

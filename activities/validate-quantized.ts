@@ -44,10 +44,14 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
   if (judged.length === 0) throw invalid('case_sets: at least one set must have judge: true (normally val)');
   for (const s of judged) if (!s.reference) throw invalid(`case_sets: the judged set '${s.label}' needs the fine-tuned PyTorch metrics as reference`);
   if (input.variants.length === 0) throw invalid('variants: nothing to validate');
-  // With constrained decoding on, every set is predicted twice: free, then under the tools' grammar.
+  for (const s of judged) if (s.constrained_only) throw invalid(`case_sets: the judged set '${s.label}' cannot be constrained_only (the rule judges its free pass)`);
+  // With constrained decoding on, every set is predicted twice, free then under the tools' grammar, except
+  // constrained_only sets, which skip the free pass.
   const modes = input.constrained ? [false, true] : [false];
   const tools = input.constrained ? (JSON.parse(readFileSync(input.tools_path, 'utf8')) as ToolDefinition[]) : [];
-  const total = modes.length * input.variants.length * sets.reduce((n, s) => n + s.cases.length, 0);
+  // The sets each mode predicts: a constrained_only set only under the grammar (when it is on).
+  const setsOf = (constrained: boolean) => sets.filter((s) => constrained || !input.constrained || !s.constrained_only);
+  const total = input.variants.length * modes.reduce((n, m) => n + setsOf(m).reduce((k, s) => k + s.cases.length, 0), 0);
   const progress = { variant: '', set: '', done: 0, total };
   const verdicts: VariantVerdict[] = [];
   for (const variant of input.variants) {
@@ -74,7 +78,8 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
       for (const constrained of modes) {
         // Every set of a mode in one batched call, so the batch stays full across set boundaries.
         const compiler = constrained ? await engine.constraints() : null;
-        const all = sets.flatMap((set) => set.cases);
+        const modeSets = setsOf(constrained);
+        const all = modeSets.flatMap((set) => set.cases);
         progress.set = constrained ? 'all-constrained' : 'all';
         const started = performance.now();
         const results = await engine.generateCases(all, {
@@ -87,7 +92,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
         });
         verdict.predict_wall_ms[constrained ? 'constrained' : 'free'] = performance.now() - started;
         let offset = 0;
-        for (const set of sets) {
+        for (const set of modeSets) {
           const label = constrained ? `${set.label}-constrained` : set.label;
           const predictionsPath = path.join(outDir, variant.format, `predictions-${label}.jsonl`);
           const lines: string[] = [];

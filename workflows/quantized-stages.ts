@@ -1,7 +1,7 @@
 // After the export: validate-quantized (every ONNX variant predicts the run's case sets in the TypeScript
 // engine and the guide's rule keeps or rejects it) and the benchmark (PyTorch fp32, onnxruntime-genai and
 // the TypeScript engine side by side). Deterministic workflow code: activities do the work.
-import type { BenchmarkEngineOutput, DatasetOutput, PyActivities, RunPlan, ScoreMetrics, TsActivities, ValidateQuantizedOutput } from '../activities/types';
+import type { BenchmarkEngineOutput, CaseSetInput, DatasetOutput, PyActivities, RunPlan, ScoreMetrics, TsActivities, ValidateQuantizedOutput } from '../activities/types';
 import type { RunArtifacts } from './export-stages';
 import type { RunState } from './run-state';
 
@@ -49,9 +49,13 @@ export async function runQuantizedStages(ctx: QuantizedContext): Promise<{ valid
     state.markStage('benchmark', 'skipped', 'no exported variant');
     return {};
   }
-  const caseSets = [{ label: 'val', cases_path: dataset.val_cases_path, reference: ctx.reference.val, judge: true }];
+  const caseSets: CaseSetInput[] = [{ label: 'val', cases_path: dataset.val_cases_path, reference: ctx.reference.val, judge: true }];
   if (spec.evaluation.score_suite) caseSets.push({ label: 'suite', cases_path: dataset.suite_cases_path, reference: ctx.reference.suite ?? ctx.reference.val, judge: false });
-  if (ctx.holdoutPath) caseSets.push({ label: 'holdout', cases_path: ctx.holdoutPath, reference: ctx.reference.holdout ?? ctx.reference.val, judge: false });
+  if (ctx.holdoutPath) {
+    // Only a spec that turns the free pass off changes the input, so runs started before the option replay as they ran.
+    const only = spec.quantization.validate_holdout_free === false ? { constrained_only: true } : {};
+    caseSets.push({ label: 'holdout', cases_path: ctx.holdoutPath, reference: ctx.reference.holdout ?? ctx.reference.val, judge: false, ...only });
+  }
   const validated = await state.stage('validate-quantized', () => ctx.ts('validate_quantized').validateQuantized({
     run_dir: plan.run_dir, variants, case_sets: caseSets, tools_path: dataset.tools_path, thresholds: spec.evaluation.thresholds,
     record_format: spec.dataset.format, max_new_tokens: spec.evaluation.max_new_tokens, temperature: spec.evaluation.temperature,

@@ -364,6 +364,10 @@ export interface ExperimentSpecInput {
      */
     validate_constrained?: boolean;
     /**
+     * With validate_constrained on, validate-quantized predicts the held-out cases (evaluation.holdout_cases) both without and with the grammar; false predicts them under the grammar only, as `tooltune serve` decodes, and saves one pass over them per variant (about 30 s for 80 cases and two variants on 2 CPU cores). Val (the judged set) and the suite are always predicted both ways.
+     */
+    validate_holdout_free?: boolean;
+    /**
      * Variants to produce. fp32 is always exported as the reference (listing it is optional); each format at most once.
      *
      * @maxItems 3
@@ -1128,6 +1132,10 @@ export interface ExperimentSpec {
      * validate-quantized also predicts with schema-constrained decoding and reports both accuracies per variant (the keep/reject rule uses the unconstrained one).
      */
     validate_constrained: boolean;
+    /**
+     * With validate_constrained on, validate-quantized predicts the held-out cases (evaluation.holdout_cases) both without and with the grammar; false predicts them under the grammar only, as `tooltune serve` decodes, and saves one pass over them per variant (about 30 s for 80 cases and two variants on 2 CPU cores). Val (the judged set) and the suite are always predicted both ways.
+     */
+    validate_holdout_free: boolean;
     /**
      * Variants to produce. fp32 is always exported as the reference (listing it is optional); each format at most once.
      *

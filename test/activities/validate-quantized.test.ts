@@ -109,6 +109,18 @@ describe('validateQuantized on the tiny variants', () => {
     expect(strict.recommended).toBeNull();
   });
 
+  it('predicts a constrained_only set under the grammar only, and the others both ways', async () => {
+    const sets = [input.case_sets[0]!, { ...input.case_sets[1]!, constrained_only: true }];
+    const out = await validateQuantized({ ...input, case_sets: sets, constrained: true, variants: [input.variants[1]!], out_dir: 'export/v-only' });
+    expect(Object.keys(out.variants[0]!.metrics).sort()).toEqual(['suite-constrained', 'val', 'val-constrained']);
+    expect(out.variants[0]!.metrics['suite-constrained']!.total).toBe(SUITE_CASES.length);
+    // Without the grammar there is no constrained pass to keep, so the set is predicted free.
+    const free = await validateQuantized({ ...input, case_sets: sets, constrained: false, variants: [input.variants[1]!], out_dir: 'export/v-free' });
+    expect(Object.keys(free.variants[0]!.metrics).sort()).toEqual(['suite', 'val']);
+    await expect(validateQuantized({ ...input, case_sets: [{ ...input.case_sets[0]!, constrained_only: true }], constrained: true }))
+      .rejects.toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
+  }, 120_000);
+
   it('bad input fails non-retryably: no judged set, a variant folder outside the run, a broken variant', async () => {
     await expect(validateQuantized({ ...input, case_sets: input.case_sets.map((s) => ({ ...s, judge: false })) })).rejects.toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
     await expect(validateQuantized({ ...input, variants: [{ format: 'int4', dir: fx.int4, max_accuracy_drop: 0.03 }] })).rejects.toThrow(/leaves its allowed folder/);

@@ -304,6 +304,17 @@ describe('held-out cases and more data', () => {
     expect(summary.metrics.finetuned_holdout?.tool_accuracy).toBe(0.5);
   });
 
+  it('validates the quantized variants on the held-out cases too, under the grammar only when validate_holdout_free is false', async () => {
+    const quantization = { enabled: true, formats: [{ format: 'int8' }] };
+    const sets = async (name: string, extra: object) => {
+      const { id } = await run(name, { evaluation: { score_suite: false, holdout_cases: true }, quantization: { ...quantization, ...extra } });
+      return stubs.inputsOf<ValidateQuantizedInput>(id, 'validateQuantized')[0]?.case_sets.map((c) => [c.label, c.judge, c.constrained_only]);
+    };
+    // The default leaves the input as runs before the option had it (no key at all), so their histories replay.
+    expect(await sets('holdout-free', {})).toEqual([['val', true, undefined], ['holdout', false, undefined]]);
+    expect(await sets('holdout-grammar-only', { validate_holdout_free: false })).toEqual([['val', true, undefined], ['holdout', false, true]]);
+  });
+
   it('issues no holdout or grow command when the spec leaves both off', async () => {
     const { id, summary } = await run('no-holdout', {});
     expect(stubs.callsOf(id, 'prepareHoldout')).toHaveLength(0);
