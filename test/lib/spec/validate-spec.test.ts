@@ -41,6 +41,7 @@ describe('defaults', () => {
       enabled: false,
       exporter: 'auto',
       validate_constrained: true,
+      validate_holdout_free: true,
       formats: [
         { format: 'int8', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.01 },
         { format: 'int4', block_size: 32, accuracy_level: 4, symmetric: true, max_accuracy_drop: 0.03 },
