@@ -27,10 +27,10 @@ const swarm: Intent = (rng) => {
   const agents = max === undefined ? '' : pick([` with ${max} agents`, ` of up to ${max} agents`, `, max ${max} agents`, `, ${max} agents tops`], rng);
   const strat = strategy === undefined ? '' : pick([`, ${strategy} strategy`, ` using the ${strategy} strategy`, ` (strategy: ${strategy})`, `, ${strategy}`], rng);
   const query = phrase(rng, [
-    (t: string, a: string, s: string) => `initialize a ${t} swarm${a}${s}`, (t, a, s) => `start a swarm with ${t} topology${a}${s}`,
-    (t, a, s) => `spin up a swarm in a ${t} topology${a}${s}`, (t, a, s) => `set up a ${t}-topology swarm${a}${s}`, (t, a, s) => `i want a ${t} swarm${a}${s}`,
-    (t, a, s) => `create a swarm, ${t} layout${a}${s}`, (t, a, s) => `new ${t} swarm${a}${s} pls`, (t, a, s) => `swarm: ${t}${a}${s}`,
-  ], topology, options([agents, strat], rng), '');
+    (t: string, o: string) => `initialize a ${t} swarm${o}`, (t, o) => `start a swarm with ${t} topology${o}`,
+    (t, o) => `spin up a swarm in a ${t} topology${o}`, (t, o) => `set up a ${t}-topology swarm${o}`, (t, o) => `i want a ${t} swarm${o}`,
+    (t, o) => `create a swarm, ${t} layout${o}`, (t, o) => `new ${t} swarm${o} pls`, (t, o) => `swarm: ${t}${o}`,
+  ], topology, options([agents, strat], rng));
   return { query, reply: `I'll initialize a ${topology} swarm.`, calls: [call('swarm_init', { topology, maxAgents: max, strategy })], difficulty: max && strategy ? 'hard' : 'easy' };
 };
 

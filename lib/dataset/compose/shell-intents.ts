@@ -2,7 +2,7 @@
 import { call, options, phrase, quote, type Intent } from './draft';
 import type { Rng } from '../prng';
 import {
-  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, placeWords, sample, searchPattern, shellCommand, EXTS, GREP_GLOB_EXTS,
+  LANGS, between, chance, filePath, folder, identifier, npmScript, pick, placeWords, searchPattern, shuffle, shellCommand, EXTS, GREP_GLOB_EXTS,
 } from './values';
 
 const runCommand: Intent = (rng) => {
@@ -216,7 +216,7 @@ const grepCombined: Intent = (rng) => {
   const p = searchPattern(rng);
   const where = chance(0.5, rng) ? (chance(0.7, rng) ? folder(rng) : filePath(rng)) : undefined;
   const kinds: GrepOptionKind[] = [];
-  for (const k of sample(Object.keys(GREP_CLASHES) as GrepOptionKind[], 7, rng)) {
+  for (const k of shuffle(Object.keys(GREP_CLASHES) as GrepOptionKind[], rng)) {
     if (kinds.length < (chance(0.6, rng) ? 2 : 3) && !kinds.some((x) => GREP_CLASHES[x].includes(k))) kinds.push(k);
   }
   const chosen = kinds.map((k) => grepOption(k, rng));
@@ -227,11 +227,8 @@ const grepCombined: Intent = (rng) => {
     (x: string, w: string, o: string) => `grep ${x}${w}${o}`, (x, w, o) => `search for ${x}${w}${o}`, (x, w, o) => `find ${x}${w}${o}`,
     (x, w, o) => `look for ${x}${w}${o}`, (x, w, o) => `where is ${x} used${w}${o}`, (x, w, o) => `rg ${x}${w}${o}`,
   ], q, at, options(chosen.map((o) => o.words), rng));
-  // Arguments in the schema's order, as every other call writes them.
-  const order = ['pattern', 'path', 'glob', 'type', 'output_mode', 'case_insensitive', 'line_numbers', 'lines_before', 'lines_after', 'context', 'head_limit'];
-  const all: Record<string, string | number | boolean | undefined> = { pattern: p, path: where, ...params };
-  const ordered = Object.fromEntries(order.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
-  return { query, reply: `I'll search for ${p}.`, calls: [call('grep', ordered)], difficulty: 'hard' };
+  // generateDataset puts the arguments in schema order (orderParams), as for every composed call.
+  return { query, reply: `I'll search for ${p}.`, calls: [call('grep', { pattern: p, path: where, ...params })], difficulty: 'hard' };
 };
 
 const globFiles: Intent = (rng) => {

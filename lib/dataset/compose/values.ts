@@ -17,11 +17,6 @@ export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
   return out;
 }
 
-// A random subset of `items` of size `n` (or fewer when there are fewer items), in random order.
-export function sample<T>(items: readonly T[], n: number, rng: Rng): T[] {
-  return shuffle(items, rng).slice(0, n);
-}
-
 // True with probability p.
 export function chance(p: number, rng: Rng): boolean {
   return rng() < p;
@@ -249,7 +244,7 @@ export function ttlWords(seconds: number, rng: Rng): string {
   const unit = seconds % 3600 === 0 ? ([seconds / 3600, 'hour'] as const) : seconds % 60 === 0 ? ([seconds / 60, 'minute'] as const) : undefined;
   if (unit === undefined || chance(0.35, rng)) return pick([`, ttl ${seconds}`, ` for ${seconds} seconds`, ` with a ttl of ${seconds}`, `, ttl=${seconds}s`], rng);
   const [n, name] = unit;
-  const span = n === 1 ? pick([`1 ${name}`, `one ${name}`, `an ${name}`.replace('an minute', 'a minute')], rng) : `${n} ${name}s`;
+  const span = n === 1 ? pick([`1 ${name}`, `one ${name}`, name === 'hour' ? 'an hour' : 'a minute'], rng) : `${n} ${name}s`;
   const words = seconds === 86400 ? pick([span, '24 hours', 'a day'], rng) : span;
   return pick([`, expire it after ${words}`, ` for ${words}`, `, keep it ${words}`, `, ttl ${words}`, ` (expires in ${words})`], rng);
 }
