@@ -57,6 +57,7 @@ class LoraConfig:
     lora_dropout: float = 0.05
     lora_target_modules: list[str] = field(default_factory=lambda: ["all-linear"])
     modules_to_save: list[str] = field(default_factory=list)
+    lora_last_layers: Optional[int] = None  # adapt only the last N decoder layers (None: all)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from .data import load_examples
 from .errors import InvalidSpec, OutOfMemory, is_oom
 from .fault_hooks import FAKE_OOM_ENV, FaultHooks, TestHookError, read_hooks
 from .heartbeat import Heartbeater, beat, cancelled, in_activity
-from .lora import peft_config, resolve_targets, store_frozen_bf16
+from .lora import num_decoder_layers, peft_config, resolve_targets, store_frozen_bf16
 from .modelio import load_model, load_tokenizer, resolve_device
 from .paths import atomic_write_json, inside, require_run_dir
 from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
@@ -61,6 +61,8 @@ def fingerprint(inp: FinetuneInput, n_train: int, n_val: int) -> str:
     doc = {"training": asdict(inp.training), "lora": asdict(inp.lora), "model_path": inp.model_path,
            "n_train": n_train, "n_val": n_val, "format": inp.record_format}
     doc["training"].pop("merge_adapter", None)
+    if doc["lora"].get("lora_last_layers") is None:  # as before the field existed: older checkpoints still resume
+        doc["lora"].pop("lora_last_layers", None)
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -142,7 +144,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     _, targets = resolve_targets(model, inp.lora)
     frozen_bf16 = store_frozen_bf16(model, targets) if cfg.mixed_precision == "bf16" and not use_4bit else 0
     torch.manual_seed(cfg.seed)  # LoRA init draws from torch's RNG
-    model = get_peft_model(model, peft_config(inp.lora, targets))
+    model = get_peft_model(model, peft_config(inp.lora, targets, num_decoder_layers(model)))
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     per_epoch, total = total_steps(cfg, len(train))

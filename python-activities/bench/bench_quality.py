@@ -40,6 +40,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--epochs", type=float, default=3)
     ap.add_argument("--rank", type=int, default=16)
+    ap.add_argument("--last-layers", type=int, default=None, help="lora.lora_last_layers: adapt only the last N decoder layers")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--accum", type=int, default=1)
     ap.add_argument("--max-seq-length", type=int, default=256)
@@ -58,7 +59,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     run_dir = Path(os.path.commonpath([data, out]))  # the activities keep every path inside the run folder
     model = ModelConfig(model_name="bench", source="gguf", torch_dtype="float32", gguf_package=a.package)
-    lora = LoraConfig(lora_r=a.rank, lora_alpha=2 * a.rank, lora_dropout=a.lora_dropout, lora_target_modules=TARGETS)
+    lora = LoraConfig(lora_r=a.rank, lora_alpha=2 * a.rank, lora_dropout=a.lora_dropout, lora_target_modules=TARGETS,
+                      lora_last_layers=a.last_layers)
     t0 = time.perf_counter()
     pre = run_preflight(PreflightInput(run_dir=str(run_dir), model=model, lora=lora, cache_dir=a.cache))
     t1 = time.perf_counter()

@@ -2,12 +2,12 @@
 
 Trains LoRA on the first micro-batches of a dataset folder's train.jsonl with each setting in turn (float32 or
 bf16 autocast, LoRA dropout 0.05 or 0, random or length-grouped micro-batches, sdpa or eager attention, frozen
-weights stored in float32 or bfloat16) and prints training examples per second, plus the padded share of the
+weights stored in float32 or bfloat16, adapters on every layer or the last 15) and prints training examples per second, plus the padded share of the
 tokens. Same model, same examples, same thread count: ratios between
 rows are what to read; the absolute figures move with the machine's load.
 
 Run: python-activities/.venv/bin/python python-activities/bench/bench_train_step.py --data DIR --model DIR \
-        [--examples 160] [--threads 2]
+        [--examples 160] [--threads 2] [--rows 5 6]
   --data: what `npx tooltune dataset <spec> --out DIR` writes; --model: a transformers model folder (the
   demo's converted SmolLM2 sits under <artifacts>/runs/.cache/gguf/<hash>-hf after one demo run).
 """
@@ -24,21 +24,25 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from activities.data import IGNORE, Encoded, collate, encode, micro_batches  # noqa: E402
-from activities.lora import LLAMA_PROJECTIONS as TARGETS, store_frozen_bf16  # noqa: E402
+from activities.contracts import LoraConfig as ToolLora  # noqa: E402
+from activities.lora import LLAMA_PROJECTIONS as TARGETS, adapted_layers, num_decoder_layers, store_frozen_bf16  # noqa: E402
 from activities.trainloop import loss_sum  # noqa: E402
 
-SETTINGS = [  # (label, mixed_precision, lora_dropout, group_by_length, attn_implementation, frozen weights in bf16)
-    ("fp32, dropout 0.05, random batches", "no", 0.05, False, "sdpa", False),
-    ("bf16, dropout 0.05, random batches", "bf16", 0.05, False, "sdpa", False),
-    ("bf16, dropout 0.05, length-grouped", "bf16", 0.05, True, "sdpa", False),
-    ("bf16, dropout 0, length-grouped", "bf16", 0.0, True, "sdpa", False),
-    ("bf16, dropout 0, length-grouped, eager attention", "bf16", 0.0, True, "eager", False),
-    ("bf16, dropout 0, length-grouped, eager attention, frozen weights bf16", "bf16", 0.0, True, "eager", True),
+# (label, mixed_precision, lora_dropout, group_by_length, attn_implementation, frozen weights in bf16,
+#  lora_last_layers)
+SETTINGS = [
+    ("fp32, dropout 0.05, random batches", "no", 0.05, False, "sdpa", False, None),
+    ("bf16, dropout 0.05, random batches", "bf16", 0.05, False, "sdpa", False, None),
+    ("bf16, dropout 0.05, length-grouped", "bf16", 0.05, True, "sdpa", False, None),
+    ("bf16, dropout 0, length-grouped", "bf16", 0.0, True, "sdpa", False, None),
+    ("bf16, dropout 0, length-grouped, eager attention", "bf16", 0.0, True, "eager", False, None),
+    ("bf16, dropout 0, length-grouped, eager attention, frozen weights bf16", "bf16", 0.0, True, "eager", True, None),
+    ("the same, LoRA on the last 15 layers only", "bf16", 0.0, True, "eager", True, 15),
 ]
 
 
 def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str, dropout: float, grouped: bool, n: int,
-            attn: str = "sdpa", frozen_bf16: bool = False) -> tuple[float, float]:
+            attn: str = "sdpa", frozen_bf16: bool = False, last_layers: int | None = None) -> tuple[float, float]:
     """(training examples per second over n examples after two warm-up steps, padded share of the tokens)."""
     import torch
     from peft import LoraConfig, get_peft_model
@@ -47,7 +51,9 @@ def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation=attn)
     if frozen_bf16:  # what the finetune stage does under mixed_precision bf16
         store_frozen_bf16(model, TARGETS)
-    model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=dropout, target_modules=TARGETS, task_type="CAUSAL_LM"))
+    layers = adapted_layers(ToolLora(lora_last_layers=last_layers), num_decoder_layers(model))
+    model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=dropout, target_modules=TARGETS,
+                                             layers_to_transform=layers, task_type="CAUSAL_LM"))
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     lengths = [len(e.input_ids) for e in examples]
@@ -77,6 +83,7 @@ def main() -> None:
     ap.add_argument("--model", required=True)
     ap.add_argument("--examples", type=int, default=160)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rows", type=int, nargs="*", help="measure only these rows of SETTINGS (0-based; the first one given is the reference)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     tok = AutoTokenizer.from_pretrained(a.model)
@@ -88,8 +95,8 @@ def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {a.threads} threads; {len(examples)} examples in {a.data}")
     print("| setting | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: |")
     first = None
-    for label, precision, dropout, grouped, attn, frozen_bf16 in SETTINGS:
-        rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples, attn, frozen_bf16)
+    for label, precision, dropout, grouped, attn, frozen_bf16, last in [SETTINGS[i] for i in a.rows] if a.rows else SETTINGS:
+        rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples, attn, frozen_bf16, last)
         first = first or rate
         print(f"| {label} | {rate:.2f} | {pad * 100:.0f} % | {rate / first:.2f}x |", flush=True)
 

@@ -21,9 +21,9 @@ from activities.predict import run_predict
 QUICK = replace(TINY_TRAINING, num_train_epochs=3, validation_frequency=5, save_steps=4, early_stopping_patience=0)
 
 
-def _inp(tiny_run, attempt: str, training=QUICK, **kw) -> FinetuneInput:
+def _inp(tiny_run, attempt: str, training=QUICK, lora=TINY_LORA, **kw) -> FinetuneInput:
     return FinetuneInput(run_dir=tiny_run["run_dir"], attempt_dir=os.path.join(tiny_run["run_dir"], attempt),
-                         model_path=tiny_run["model_path"], model=tiny_model_config(), lora=TINY_LORA,
+                         model_path=tiny_run["model_path"], model=tiny_model_config(), lora=lora,
                          training=training, train_path=tiny_run["train"], val_path=tiny_run["val"], **kw)
 
 
@@ -213,6 +213,26 @@ def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
     expected = fresh.merge_and_unload().state_dict()
     assert all(t.dtype == torch.float32 for t in merged.values())
     assert all(torch.equal(t, expected[k]) for k, t in merged.items())
+
+
+def test_last_layers_adapts_only_the_top_layers_and_merges(tiny_run):
+    """lora_last_layers=1: LoRA weights only in the last layer, the model still learns, and the merged model
+    differs from the base there alone (besides the tiny model's fully trained embeddings and head)."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForCausalLM
+
+    out = run_finetune(_inp(tiny_run, "last1", training=replace(QUICK, merge_adapter=True),
+                            lora=replace(TINY_LORA, lora_last_layers=1)))
+    weights = load_file(str(Path(out.adapter_dir) / "adapter_model.safetensors"))
+    lora_keys = [k for k in weights if "lora_" in k]
+    assert lora_keys and all(".layers.1." in k for k in lora_keys), lora_keys[:4]
+    m = json.loads(Path(out.metrics_path).read_text())
+    assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
+    base = AutoModelForCausalLM.from_pretrained(tiny_run["model_path"]).state_dict()
+    merged = load_file(str(Path(out.merged_dir) / "model.safetensors"))
+    changed = {k for k, t in merged.items() if not torch.equal(t, base[k]) and ".layers." in k}
+    assert changed and all(".layers.1." in k for k in changed), sorted(changed)
 
 
 def test_store_frozen_bf16_casts_only_the_targeted_weights(tiny_run):

@@ -48,6 +48,17 @@ def test_explicit_phi3_targets_accepted_and_counted(tiny_run):
     assert out.trainable_parameters == layers * 8 * ((h + 3 * h) + (h + h))  # r*(in+out) per module
 
 
+def test_last_layers_count_only_the_adapted_layers(tiny_run):
+    """lora_last_layers=1 on the two-layer tiny model: half the adapter; at or above the layer count, all of it."""
+    lora = LoraConfig(lora_r=8, lora_target_modules=["qkv_proj", "o_proj"])
+    h = 128
+    per_layer = 8 * ((h + 3 * h) + (h + h))  # r*(in+out) for qkv_proj and o_proj
+    assert run_preflight(_inp(tiny_run, lora=replace(lora, lora_last_layers=1))).trainable_parameters == per_layer
+    assert run_preflight(_inp(tiny_run, lora=replace(lora, lora_last_layers=5))).trainable_parameters == 2 * per_layer
+    with pytest.raises(InvalidSpec, match="lora_last_layers"):
+        run_preflight(_inp(tiny_run, lora=replace(lora, lora_last_layers=0)))
+
+
 def test_unknown_modules_to_save_fails(tiny_run):
     with pytest.raises(TargetModulesNotFound):
         run_preflight(_inp(tiny_run, lora=LoraConfig(modules_to_save=["wte"])))

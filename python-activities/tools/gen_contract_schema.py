@@ -36,6 +36,7 @@ DOCS = {
     "tokenizer_corpus_paths": "JSONL files whose text/prompt/completion/messages train the tiny tokenizer (source tiny).",
     "lora_target_modules": "Linear leaf names (or dotted suffixes) to adapt, or ['all-linear'] (all linear layers but the LM head).",
     "modules_to_save": "Modules trained in full and saved with the adapter (e.g. ['lm_head', 'embed_tokens'] for random tiny models).",
+    "lora_last_layers": "Adapt only the last N decoder layers (PEFT layers_to_transform); null = every layer.",
     "seed": "Seed: tiny weight init (tiny.seed) / data order, LoRA init and dropout (training.seed).",
     "max_steps": "Optimizer steps to run instead of num_train_epochs; null = from epochs.",
     "validation_frequency": "Evaluate every N optimizer steps (also at each epoch end); 0 = only at epoch ends.",

@@ -32,7 +32,7 @@ describe('defaults', () => {
     expect(spec.artifacts_subdir).toBe('');
     expect(spec.model).toMatchObject({ source: 'hub', revision: null, load_in_4bit: false, torch_dtype: 'auto', gguf_file: null });
     expect(spec.training).toMatchObject({ learning_rate: 5e-5, num_train_epochs: 5, per_device_train_batch_size: 4, gradient_accumulation_steps: 4, max_seq_length: 1024, weight_decay: 0.01 });
-    expect(spec.lora).toEqual({ lora_r: 32, lora_alpha: 64, lora_dropout: 0.05, lora_target_modules: ['all-linear'], modules_to_save: [] });
+    expect(spec.lora).toEqual({ lora_r: 32, lora_alpha: 64, lora_dropout: 0.05, lora_target_modules: ['all-linear'], modules_to_save: [], lora_last_layers: null });
     expect(spec.dataset).toMatchObject({ validation_split: 0.2, target_size: 80, tool_files: [], example_files: [] });
     expect(spec.evaluation.thresholds).toEqual({ tool_accuracy: 0.95, param_accuracy: 0.98, tool_detection: 0.97 });
     expect(spec.remediation.below_threshold).toEqual([{ num_train_epochs: 10 }, { lora_r: 64, lora_alpha: 128 }, { learning_rate: 2e-5 }]);
