@@ -249,7 +249,7 @@ export interface ExperimentSpecInput {
      */
     modules_to_save?: string[];
     /**
-     * Adapt only the last N decoder layers (PEFT's layers_to_transform); null: every layer. Nothing below the lowest adapted layer needs a gradient, so the backward pass stops there: the last 15 of SmolLM2-135M's 30 layers train 1.5x faster per example on the CPU. The demo adapts every layer: spending that speed on 1.5x the data or epochs did not raise its held-out accuracy (docs/QUALITY.md, E37-E40). Values at or above the model's layer count adapt every layer.
+     * Adapt only the last N decoder layers (PEFT's layers_to_transform); null: every layer. Nothing below the lowest adapted layer needs a gradient, so the backward pass stops there: the last 15 of SmolLM2-135M's 30 layers train about 1.4x as many examples per second on the CPU (docs/BENCHMARKS.md). The demo adapts every layer: spending that speed on 1.5x the data or epochs did not raise its held-out accuracy (docs/QUALITY.md, E37-E40). Values at or above the model's layer count adapt every layer.
      */
     lora_last_layers?: number | null;
   };
@@ -1022,7 +1022,7 @@ export interface ExperimentSpec {
      */
     modules_to_save: string[];
     /**
-     * Adapt only the last N decoder layers (PEFT's layers_to_transform); null: every layer. Nothing below the lowest adapted layer needs a gradient, so the backward pass stops there: the last 15 of SmolLM2-135M's 30 layers train 1.5x faster per example on the CPU. The demo adapts every layer: spending that speed on 1.5x the data or epochs did not raise its held-out accuracy (docs/QUALITY.md, E37-E40). Values at or above the model's layer count adapt every layer.
+     * Adapt only the last N decoder layers (PEFT's layers_to_transform); null: every layer. Nothing below the lowest adapted layer needs a gradient, so the backward pass stops there: the last 15 of SmolLM2-135M's 30 layers train about 1.4x as many examples per second on the CPU (docs/BENCHMARKS.md). The demo adapts every layer: spending that speed on 1.5x the data or epochs did not raise its held-out accuracy (docs/QUALITY.md, E37-E40). Values at or above the model's layer count adapt every layer.
      */
     lora_last_layers: number | null;
   };
