@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .contracts import LoraConfig
 from .errors import InvalidSpec, TargetModulesNotFound
 
 ALL_LINEAR = "all-linear"
-# PEFT's default layer patterns (layers, h, blocks, layer) followed by the layer number.
-LAYER_INDEX = re.compile(r"\.(?:layers|h|blocks|layer)\.(\d+)\.")
 # The seven linear projections of a Llama-style decoder layer (attention and MLP): what the CPU demo targets.
 LLAMA_PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
@@ -66,12 +63,6 @@ def check_modules_to_save(model: Any, lora: LoraConfig) -> None:
         raise TargetModulesNotFound(f"modules_to_save not found: {missing}", {"missing": missing})
 
 
-def layer_index(name: str) -> int | None:
-    """Decoder layer number in a module name such as model.layers.12.mlp.up_proj (None outside the layers)."""
-    m = LAYER_INDEX.search(name)
-    return int(m.group(1)) if m else None
-
-
 def num_decoder_layers(model: Any) -> int:
     """The model's decoder layer count (its text config's num_hidden_layers)."""
     config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
@@ -79,11 +70,17 @@ def num_decoder_layers(model: Any) -> int:
 
 
 def trainable_parameter_count(model: Any, lora: LoraConfig, targets: list[str]) -> int:
-    """LoRA params r*(in+out) per targeted linear (in the adapted layers) + full size of modules_to_save (PEFT's count)."""
+    """LoRA params r*(in+out) per linear PEFT adapts + full size of modules_to_save (PEFT's count).
+
+    Which linears are adapted is asked of PEFT's own matcher with the config the finetune stage builds, so the
+    count follows its rules (target suffixes, layers_to_transform) rather than a copy of them.
+    """
+    from peft.tuners.tuners_utils import check_target_module_exists
+
+    config = peft_config(lora, targets, num_decoder_layers(model))
     total = 0
-    layers = adapted_layers(lora, num_decoder_layers(model))
     for name, mod in linear_modules(model).items():
-        if is_target(name, targets) and (layers is None or layer_index(name) in layers):
+        if check_target_module_exists(config, name):
             w = mod.weight
             fin, fout = (w.shape[0], w.shape[1]) if type(mod).__name__ == "Conv1D" else (mod.in_features, mod.out_features)
             total += lora.lora_r * (fin + fout)
@@ -115,7 +112,7 @@ def adapted_layers(lora: LoraConfig, num_layers: int) -> list[int] | None:
     """Indices of the decoder layers that get adapters: the last lora_last_layers, or None for all of them.
 
     Autograd records nothing below the lowest adapted layer (its inputs need no gradient), so adapting the last
-    half of the layers skips half of the backward pass: a cheaper step, which the CPU demo spends on more epochs.
+    half of the layers skips half of the backward pass: a cheaper step (docs/BENCHMARKS.md).
     """
     n = lora.lora_last_layers
     if n is None or n >= num_layers:

@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from activities.data import IGNORE, Encoded, collate, encode, micro_batches  # noqa: E402
-from activities.contracts import LoraConfig as ToolLora  # noqa: E402
-from activities.lora import LLAMA_PROJECTIONS as TARGETS, adapted_layers, num_decoder_layers, store_frozen_bf16  # noqa: E402
+from activities.contracts import LoraConfig  # noqa: E402
+from activities.lora import LLAMA_PROJECTIONS as TARGETS, num_decoder_layers, peft_config, store_frozen_bf16  # noqa: E402
 from activities.trainloop import loss_sum  # noqa: E402
 
 # (label, mixed_precision, lora_dropout, group_by_length, attn_implementation, frozen weights in bf16,
@@ -45,15 +45,14 @@ def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str
             attn: str = "sdpa", frozen_bf16: bool = False, last_layers: int | None = None) -> tuple[float, float]:
     """(training examples per second over n examples after two warm-up steps, padded share of the tokens)."""
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import get_peft_model
     from transformers import AutoModelForCausalLM
 
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation=attn)
     if frozen_bf16:  # what the finetune stage does under mixed_precision bf16
         store_frozen_bf16(model, TARGETS)
-    layers = adapted_layers(ToolLora(lora_last_layers=last_layers), num_decoder_layers(model))
-    model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=dropout, target_modules=TARGETS,
-                                             layers_to_transform=layers, task_type="CAUSAL_LM"))
+    lora = LoraConfig(lora_r=16, lora_alpha=32, lora_dropout=dropout, lora_target_modules=TARGETS, lora_last_layers=last_layers)
+    model = get_peft_model(model, peft_config(lora, TARGETS, num_decoder_layers(model)))
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     lengths = [len(e.input_ids) for e in examples]
