@@ -1,8 +1,8 @@
 // `tooltune generate <run-id | run folder | variant folder> "request"`: the guide's inference example as a command.
-import { loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type GraphOptimization, type Variant } from '../../lib/inference';
+import { loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type GraphOptimization, type VariantWish } from '../../lib/inference';
 import { renderToolCall } from '../../lib/tool-call/render';
 import { type Command } from '../command';
-import { UsageError, out, say } from '../io';
+import { UsageError, out, say, warn } from '../io';
 import { resolveRunTarget } from '../run-target';
 
 const GRAPH_LEVELS: string[] = ['disabled', 'basic', 'extended', 'all'];
@@ -11,11 +11,11 @@ export const generateCommand: Command = {
   name: 'generate',
   summary: "Run a request through a run's ONNX model and print the tool call, the text and the latency",
   usage: [
-    'tooltune generate <workflow-id | run folder | variant folder> "<request>" [--variant int4|int8|fp32] [--json]',
+    'tooltune generate <workflow-id | run folder | variant folder> "<request>" [--variant recommended|int4|int8|fp32] [--json]',
     '          [--max-new-tokens N] [--threads N] [--temperature T] [--seed N] [--provider cpu|cuda]',
     '          [--graph-optimization disabled|basic|extended|all] [--artifacts-root DIR]',
     '  a workflow id is looked up as <artifacts-root>/runs/<id> (default ./artifacts), else asked of Temporal',
-    '  --variant       which export/onnx/<variant> of a run (default int4)',
+    "  --variant       which export/onnx/<variant> of a run (default recommended: validate-quantized's choice)",
     '  --threads       onnxruntime intra-op threads (default: one per core)',
   ].join('\n'),
   options: {
@@ -28,18 +28,20 @@ export const generateCommand: Command = {
     const [target, request] = positionals as [string, string];
     if (request.trim() === '') throw new UsageError('the request is empty');
     const variant = values.variant as string | undefined;
-    if (variant !== undefined && !(VARIANTS as readonly string[]).includes(variant)) throw new UsageError(`--variant must be one of ${VARIANTS.join(', ')}`);
+    const wishes: readonly string[] = ['recommended', ...VARIANTS];
+    if (variant !== undefined && !wishes.includes(variant)) throw new UsageError(`--variant must be one of ${wishes.join(', ')}`);
     const provider = (values.provider as string | undefined) ?? 'cpu';
     if (provider !== 'cpu' && provider !== 'cuda') throw new UsageError('--provider must be cpu or cuda');
     const graph = (values['graph-optimization'] as string | undefined) ?? 'all';
     if (!GRAPH_LEVELS.includes(graph)) throw new UsageError(`--graph-optimization must be one of ${GRAPH_LEVELS.join(', ')}`);
     const dir = await resolveRunTarget(target, values['artifacts-root'] as string | undefined);
     const engine = await loadEngine(dir, {
-      ...(variant ? { variant: variant as Variant } : {}),
+      ...(variant ? { variant: variant as VariantWish } : {}),
       threads: intFlag(values.threads, 'threads', 0, 0, 1024),
       executionProvider: provider as ExecutionProvider,
       graphOptimization: graph as GraphOptimization,
     });
+    if (engine.variantNote) warn(engine.variantNote);
     try {
       const result = await engine.generate(request, {
         maxNewTokens: intFlag(values['max-new-tokens'], 'max-new-tokens', 128, 1, 4096),

@@ -19,7 +19,7 @@ function intFlag(values: Record<string, unknown>, name: string): number | undefi
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Serve a run\'s model behind an OpenAI-compatible /v1/chat/completions',
-  usage: 'tooltune serve <workflow-id | run folder | variant folder> [--variant int4|int8|fp32] [--host 127.0.0.1] [--port 8000] [--batch 4] [--threads N] [--no-constrained]',
+  usage: 'tooltune serve <workflow-id | run folder | variant folder> [--variant recommended|int4|int8|fp32] [--host 127.0.0.1] [--port 8000] [--batch 4] [--threads N] [--no-constrained]',
   options: {
     variant: { type: 'string' }, 'artifacts-root': { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, batch: { type: 'string' },
     threads: { type: 'string' }, 'no-constrained': { type: 'boolean' }, 'queue-limit': { type: 'string' },
@@ -38,6 +38,7 @@ export const serveCommand: Command = {
     });
     const isRunFolder = first.variantDir !== path.resolve(dir);
     const engine = await loadEngine(dir, { variant: variant ?? (isRunFolder ? config.variant : undefined), threads: config.threads, executionProvider: config.execution_provider });
+    if (engine.variantNote) warn(engine.variantNote);
     const variantName = path.basename(engine.variantDir);
     const modelId = engine.run ? `tooltune/${path.basename(engine.run.runDir)}/${variantName}` : `tooltune/${variantName}`;
     const failedCallsLog = engine.run ? path.join(engine.run.runDir, 'serving', 'failed-calls.jsonl') : null;

@@ -8,7 +8,7 @@ import { DEFAULT_BATCH_SIZE } from './defaults';
 import { InferenceError } from './errors';
 import { grammarVocabFromTokenizerJson, ToolConstraintCompiler, type StepConstraint } from './grammar/tool-constraint';
 import { createPromptBuilder, type PromptBuilder, type PromptCase, type RecordFormat } from './prompt';
-import { resolveVariantDir, type RunContext, type Variant } from './resolve-dir';
+import { resolveVariantDir, type RunContext, type VariantWish } from './resolve-dir';
 import { openSession, type OpenSession, type SessionSettings } from './session';
 import { cutAtStop, trimAfterBlocks } from './stop-rule';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -16,8 +16,8 @@ import { readVariant, type VariantFiles } from './variant';
 
 // How to load: which variant of a run folder, session settings, and the prompt format when no run says it.
 export interface EngineOptions extends SessionSettings {
-  /** For a run folder: which export/onnx/<variant> (default int4). */
-  variant?: Variant;
+  /** For a run folder: which export/onnx/<variant> (default 'recommended': validate-quantized's choice, chooseVariant). */
+  variant?: VariantWish;
   /** Record format of prompts; default: the run's dataset.format, else 'text'. */
   recordFormat?: RecordFormat;
   /** Text format: the tools line before "User: " (default: rebuilt from the run's spec and tools.json). */
@@ -88,6 +88,8 @@ export interface GenerateResult {
 // A loaded model: generate() for requests, generateCase() for evaluation cases, close() to free the session.
 export interface Engine {
   variantDir: string;
+  /** Why this variant of the run was loaded, or that the run's validation rejected it; null when there is nothing to say. */
+  variantNote: string | null;
   /** What the run folder around the variant said (prompt format, tools, spec), or null for a bare folder. */
   run: RunContext | null;
   files: VariantFiles;
@@ -113,7 +115,7 @@ export const DEFAULT_MAX_NEW_TOKENS = 128;
 
 // Loads a variant folder, or a run folder's export/onnx/<variant>; every file is checked before onnxruntime opens it.
 export async function loadEngine(dir: string, options: EngineOptions = {}): Promise<Engine> {
-  const { variantDir, run } = resolveVariantDir(dir, options.variant);
+  const { variantDir, run, note } = resolveVariantDir(dir, options.variant);
   const files = readVariant(variantDir);
   const tokenizer = loadTokenizer(files);
   const prompts = createPromptBuilder({
@@ -128,6 +130,7 @@ export async function loadEngine(dir: string, options: EngineOptions = {}): Prom
   let compiler: Promise<ToolConstraintCompiler> | undefined;
   return {
     variantDir,
+    variantNote: note,
     run,
     files,
     prompts,

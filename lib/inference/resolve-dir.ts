@@ -3,12 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderToolsHeader, type PromptTools } from '../dataset/render-records';
 import type { ToolDefinition } from '../tools/tool-definition';
+import { chooseVariant, VARIANTS, type Variant, type VariantWish } from './choose-variant';
 import { InferenceError } from './errors';
 import type { RecordFormat } from './prompt';
 
-// The variants the export stage writes under <run_dir>/export/onnx/.
-export const VARIANTS = ['fp32', 'int8', 'int4'] as const;
-export type Variant = (typeof VARIANTS)[number];
+export { VARIANTS, type Variant, type VariantWish } from './choose-variant';
 // Files that mark a folder as a (broken) variant folder when genai_config.json is missing.
 const VARIANT_MARKERS = ['model.onnx', 'tokenizer.json', 'tokenizer_config.json'];
 
@@ -29,35 +28,39 @@ export interface RunContext {
 export interface ResolvedVariant {
   variantDir: string;
   run: RunContext | null;
+  /** Why a run folder's variant is this one, or that the run rejected it (chooseVariant); null when there is nothing to say. */
+  note: string | null;
 }
 
-// `dir` is a variant folder (holds genai_config.json) or a run folder (then export/onnx/<variant>, int4 by default).
-export function resolveVariantDir(dir: string, variant?: string): ResolvedVariant {
+// `dir` is a variant folder (holds genai_config.json) or a run folder (then export/onnx/<variant>; by default the
+// variant validate-quantized recommends, see chooseVariant).
+export function resolveVariantDir(dir: string, variant: VariantWish | undefined = undefined): ResolvedVariant {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) throw new InferenceError('no such folder', abs);
-  if (variant !== undefined && !(VARIANTS as readonly string[]).includes(variant)) {
-    throw new InferenceError(`variant must be one of ${VARIANTS.join(', ')}, got '${variant}'`);
+  if (variant !== undefined && variant !== 'recommended' && !(VARIANTS as readonly string[]).includes(variant)) {
+    throw new InferenceError(`variant must be one of ${VARIANTS.join(', ')} or recommended, got '${variant}'`);
   }
   if (existsSync(path.join(abs, 'genai_config.json'))) {
-    if (variant !== undefined && path.basename(abs) !== variant) {
+    if (variant !== undefined && variant !== 'recommended' && path.basename(abs) !== variant) {
       throw new InferenceError(`is the ${path.basename(abs)} variant folder, not ${variant}: give the run folder to choose a variant`, abs);
     }
     const runDir = path.resolve(abs, '..', '..', '..');
     const isRunVariant = path.basename(path.dirname(abs)) === 'onnx' && path.basename(path.resolve(abs, '..', '..')) === 'export';
-    return { variantDir: abs, run: isRunVariant ? readRunContext(runDir) : null };
+    if (!isRunVariant) return { variantDir: abs, run: null, note: null };
+    const name = path.basename(abs) as Variant;
+    const note = (VARIANTS as readonly string[]).includes(name) ? chooseVariant(runDir, name, [name]).note : null;
+    return { variantDir: abs, run: readRunContext(runDir), note };
   }
   const onnxRoot = path.join(abs, 'export', 'onnx');
   if (VARIANT_MARKERS.some((f) => existsSync(path.join(abs, f)))) throw new InferenceError('missing from the variant folder', path.join(abs, 'genai_config.json'));
   if (!existsSync(onnxRoot)) {
     throw new InferenceError('is neither a variant folder (no genai_config.json) nor a run folder with an ONNX export (no export/onnx/)', abs);
   }
-  const chosen = variant ?? 'int4';
+  const have = VARIANTS.filter((v) => existsSync(path.join(onnxRoot, v)));
+  const { variant: chosen, note } = chooseVariant(abs, variant ?? 'recommended', have);
   const variantDir = path.join(onnxRoot, chosen);
-  if (!existsSync(variantDir)) {
-    const have = VARIANTS.filter((v) => existsSync(path.join(onnxRoot, v)));
-    throw new InferenceError(`the run has no ${chosen} variant (it has: ${have.join(', ') || 'none'})`, variantDir);
-  }
-  return { variantDir, run: readRunContext(abs) };
+  if (!existsSync(variantDir)) throw new InferenceError(`the run has no ${chosen} variant (it has: ${have.join(', ') || 'none'})`, variantDir);
+  return { variantDir, run: readRunContext(abs), note };
 }
 
 // Reads spec.resolved.json (dataset.format, dataset.prompt_tools) and dataset/tools.json of a run folder.

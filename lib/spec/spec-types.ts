@@ -465,9 +465,9 @@ export interface ExperimentSpecInput {
      */
     execution_provider?: "cpu" | "cuda";
     /**
-     * Which exported variant to serve from a run folder.
+     * Which exported variant to serve from a run folder. 'recommended': the one validate-quantized recommends (the smallest that keeps the accuracy); when none passes, the smallest whose tool accuracy stayed within its max_accuracy_drop of the fine-tuned model, with a warning; without validation, the smallest exported.
      */
-    variant?: "fp32" | "int8" | "int4";
+    variant?: "recommended" | "fp32" | "int8" | "int4";
     /**
      * Largest request body accepted, in KiB; larger is a 413.
      */
@@ -1238,9 +1238,9 @@ export interface ExperimentSpec {
      */
     execution_provider: "cpu" | "cuda";
     /**
-     * Which exported variant to serve from a run folder.
+     * Which exported variant to serve from a run folder. 'recommended': the one validate-quantized recommends (the smallest that keeps the accuracy); when none passes, the smallest whose tool accuracy stayed within its max_accuracy_drop of the fine-tuned model, with a warning; without validation, the smallest exported.
      */
-    variant: "fp32" | "int8" | "int4";
+    variant: "recommended" | "fp32" | "int8" | "int4";
     /**
      * Largest request body accepted, in KiB; larger is a 413.
      */

@@ -1,5 +1,5 @@
 // `tooltune generate` on the tiny INT4 model as a user runs it: run folder, variant folder, workflow id, errors.
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,27 @@ describe('tooltune generate', () => {
     expect((JSON.parse(byId.stdout) as Record<string, unknown>).tokenIds).toEqual(a.tokenIds);
   });
 
+  it("without --variant, loads the variant the run's validation chose and says why on stderr", async () => {
+    // A run whose validation rejected both: INT4 lost 6 points, fp32 lost none but misses the 90 % floor.
+    const run = scratchDir('tt-run-');
+    mkdirSync(path.join(run, 'export', 'validation'), { recursive: true });
+    mkdirSync(path.join(run, 'export', 'onnx'));
+    for (const v of ['fp32', 'int4']) symlinkSync((fx as unknown as Record<string, string>)[v]!, path.join(run, 'export', 'onnx', v));
+    const verdict = (format: string, drop: number, reasons: string[]) => ({ format, kept: false, reasons, bytes_on_disk: 1, tool_accuracy_drop: drop, max_accuracy_drop: 0.03 });
+    writeFileSync(path.join(run, 'export', 'validation', 'validation.json'), JSON.stringify({
+      recommended: null, reason: 'no variant passes: ...',
+      variants: [verdict('fp32', 0, ['val: tool_accuracy 88.0 % is not above 90.0 %']), verdict('int4', 0.06, ['val: tool_accuracy fell 6.0 %'])],
+    }));
+    const r = await tooltune(['generate', run, 'Open server.py', '--max-new-tokens', '8', '--threads', '1']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`model: ${path.join(run, 'export', 'onnx', 'fp32')}`);
+    expect(r.stderr).toContain('no variant passed validate-quantized (no variant passes: ...); loading fp32, the smallest whose tool accuracy stayed within');
+    const asked = await tooltune(['generate', run, 'Open server.py', '--variant', 'int4', '--max-new-tokens', '8', '--threads', '1']);
+    expect(asked.exitCode, asked.stderr).toBe(0);
+    expect(asked.stdout).toContain(`model: ${path.join(run, 'export', 'onnx', 'int4')}`);
+    expect(asked.stderr).toContain('int4 was rejected by validate-quantized: val: tool_accuracy fell 6.0 %');
+  });
+
   it('errors: exit 1 naming the folder, exit 2 for bad flags, no stack trace', async () => {
     const [missing, unknownRun, badFlag] = await Promise.all([
       tooltune(['generate', fx.root, 'x', '--variant', 'int8']),
@@ -61,6 +82,6 @@ describe('tooltune generate', () => {
     expect(unknownRun.exitCode).toBe(1);
     expect(unknownRun.stderr).toMatch(/no folder .*artifacts\/runs\/no-such-run, and Temporal does not know the run's folder/);
     expect(badFlag.exitCode).toBe(2);
-    expect(badFlag.stderr).toContain('--variant must be one of fp32, int8, int4');
+    expect(badFlag.stderr).toContain('--variant must be one of recommended, fp32, int8, int4');
   });
 });
