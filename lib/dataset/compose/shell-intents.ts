@@ -216,8 +216,9 @@ const grepCombined: Intent = (rng) => {
   const p = searchPattern(rng);
   const where = chance(0.5, rng) ? (chance(0.7, rng) ? folder(rng) : filePath(rng)) : undefined;
   const kinds: GrepOptionKind[] = [];
+  const wanted = chance(0.6, rng) ? 2 : 3;
   for (const k of shuffle(Object.keys(GREP_CLASHES) as GrepOptionKind[], rng)) {
-    if (kinds.length < (chance(0.6, rng) ? 2 : 3) && !kinds.some((x) => GREP_CLASHES[x].includes(k))) kinds.push(k);
+    if (kinds.length < wanted && !kinds.some((x) => GREP_CLASHES[x].includes(k))) kinds.push(k);
   }
   const chosen = kinds.map((k) => grepOption(k, rng));
   const params: Record<string, string | number | boolean> = Object.assign({}, ...chosen.map((o) => o.params));
