@@ -163,7 +163,7 @@ const grepContext: Intent = (rng) => {
 
 // One grep option: the arguments it sets and how a request words it.
 type GrepOption = { params: Record<string, string | number | boolean>; words: string };
-type GrepOptionKind = 'case' | 'lines' | 'count' | 'files' | 'limit' | 'around' | 'filter';
+export type GrepOptionKind = 'case' | 'lines' | 'count' | 'files' | 'limit' | 'around' | 'filter';
 
 function grepOption(kind: GrepOptionKind, rng: Rng): GrepOption {
   const n = between(1, 8, rng);
@@ -205,22 +205,27 @@ function grepOption(kind: GrepOptionKind, rng: Rng): GrepOption {
 }
 
 // Options that cannot go together: one output mode at a time, and context lines only show in content mode.
-const GREP_CLASHES: Record<GrepOptionKind, readonly GrepOptionKind[]> = {
+export const GREP_CLASHES: Record<GrepOptionKind, readonly GrepOptionKind[]> = {
   case: [], lines: ['count', 'files'], count: ['lines', 'files', 'around'], files: ['lines', 'count', 'around'], limit: [],
   around: ['count', 'files'], filter: [],
 };
+
+// Which options one combined grep request sets: two in 3 of 5 requests, three in 2 of 5, none that clash.
+export function drawGrepOptionKinds(rng: Rng): GrepOptionKind[] {
+  const kinds: GrepOptionKind[] = [];
+  const wanted = chance(0.6, rng) ? 2 : 3;
+  for (const k of shuffle(Object.keys(GREP_CLASHES) as GrepOptionKind[], rng)) {
+    if (kinds.length < wanted && !kinds.some((x) => GREP_CLASHES[x].includes(k))) kinds.push(k);
+  }
+  return kinds;
+}
 
 // Two or three grep options at once, named in any order: requests combine them, and a model that saw each
 // option alone keeps one and drops the rest.
 const grepCombined: Intent = (rng) => {
   const p = searchPattern(rng);
   const where = chance(0.5, rng) ? (chance(0.7, rng) ? folder(rng) : filePath(rng)) : undefined;
-  const kinds: GrepOptionKind[] = [];
-  const wanted = chance(0.6, rng) ? 2 : 3;
-  for (const k of shuffle(Object.keys(GREP_CLASHES) as GrepOptionKind[], rng)) {
-    if (kinds.length < wanted && !kinds.some((x) => GREP_CLASHES[x].includes(k))) kinds.push(k);
-  }
-  const chosen = kinds.map((k) => grepOption(k, rng));
+  const chosen = drawGrepOptionKinds(rng).map((k) => grepOption(k, rng));
   const params: Record<string, string | number | boolean> = Object.assign({}, ...chosen.map((o) => o.params));
   const q = chance(0.5, rng) ? quote(p, rng) : p;
   const at = where === undefined ? '' : pick([` in ${where}`, ` under ${where}`, ` inside ${where}`], rng);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { callsKey, normalizeQuery } from '../../../lib/dataset/canonical';
 import { composeExamples, type ComposeOptions } from '../../../lib/dataset/compose/compose-examples';
+import { drawGrepOptionKinds, GREP_CLASHES } from '../../../lib/dataset/compose/shell-intents';
+import { createRng } from '../../../lib/dataset/prng';
 import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
 import { growTrainSet } from '../../../lib/dataset/grow-train-set';
 import { SUITE_CASES } from '../../../lib/dataset/suite-cases';
@@ -126,5 +128,16 @@ describe('composeExamples', () => {
     const valPrompts = new Set(val.map((v) => v.prompt.toLowerCase()));
     expect(train.filter((t) => valPrompts.has(t.prompt.toLowerCase()))).toEqual([]);
     expect(grown.left_out).toBeGreaterThanOrEqual(val.length);
+  });
+
+  it("combines two grep options in 3 of 5 combined requests and three in 2 of 5, never two that clash", () => {
+    // The 2-or-3 target was once redrawn for every candidate option, which made 4 in 5 requests carry three.
+    const rng = createRng(11);
+    const draws = Array.from({ length: 2000 }, () => drawGrepOptionKinds(rng));
+    const three = draws.filter((k) => k.length === 3).length / draws.length;
+    expect(three).toBeGreaterThan(0.35);
+    expect(three).toBeLessThan(0.45);
+    expect(draws.every((k) => k.length >= 2 && k.length <= 3)).toBe(true);
+    for (const kinds of draws) for (const k of kinds) expect(kinds.filter((x) => GREP_CLASHES[x].includes(k))).toEqual([]);
   });
 });
