@@ -34,7 +34,7 @@ export interface ResolvedVariant {
 
 // `dir` is a variant folder (holds genai_config.json) or a run folder (then export/onnx/<variant>; by default the
 // variant validate-quantized recommends, see chooseVariant).
-export function resolveVariantDir(dir: string, variant: VariantWish | undefined = undefined): ResolvedVariant {
+export function resolveVariantDir(dir: string, variant?: VariantWish): ResolvedVariant {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) throw new InferenceError('no such folder', abs);
   if (variant !== undefined && variant !== 'recommended' && !(VARIANTS as readonly string[]).includes(variant)) {
