@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { ApplicationFailure } from '@temporalio/activity';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import type { Engine } from '../lib/inference';
+import { SMALLEST_FIRST, VALIDATION_DIR, VALIDATION_FILE, withinMaxDrop } from '../lib/inference/choose-variant';
 import { DEFAULT_BATCH_SIZE } from '../lib/inference/defaults';
 import { InferenceError } from '../lib/inference/errors';
 import { resolveInside } from '../lib/paths';
@@ -17,28 +18,26 @@ import type { ScoreMetrics, ValidateQuantizedInput, ValidateQuantizedOutput, Var
 
 // The guide's floor: a kept variant's tool accuracy stays above 90 %.
 export const MIN_TOOL_ACCURACY = 0.9;
-// Tie-break of equal sizes: the more compressed format first.
-const FORMAT_ORDER = ['int4', 'int8', 'fp32'];
 
 // Kept when tool accuracy is above the floor and fell by no more than max_accuracy_drop; reasons say why not.
 export function judgeVariant(metrics: ScoreMetrics, reference: ScoreMetrics, maxDrop: number, floor = MIN_TOOL_ACCURACY): { kept: boolean; drop: number; reasons: string[] } {
   const drop = reference.tool_accuracy - metrics.tool_accuracy;
   const reasons: string[] = [];
   if (!(metrics.tool_accuracy > floor)) reasons.push(`tool_accuracy ${pct(metrics.tool_accuracy)} is not above ${pct(floor)}`);
-  if (drop > maxDrop + 1e-9) reasons.push(`tool_accuracy fell ${pct(drop)} against the fine-tuned PyTorch model (${pct(reference.tool_accuracy)}), more than max_accuracy_drop ${pct(maxDrop)}`);
+  if (!withinMaxDrop(drop, maxDrop)) reasons.push(`tool_accuracy fell ${pct(drop)} against the fine-tuned PyTorch model (${pct(reference.tool_accuracy)}), more than max_accuracy_drop ${pct(maxDrop)}`);
   return { kept: reasons.length === 0, drop, reasons };
 }
 
 // The smallest kept variant (bytes on disk), or null with the reason none passed.
 export function recommendVariant(verdicts: Pick<VariantVerdict, 'format' | 'kept' | 'bytes_on_disk'>[]): VariantVerdict['format'] | null {
   const kept = verdicts.filter((v) => v.kept);
-  kept.sort((a, b) => a.bytes_on_disk - b.bytes_on_disk || FORMAT_ORDER.indexOf(a.format) - FORMAT_ORDER.indexOf(b.format));
+  kept.sort((a, b) => a.bytes_on_disk - b.bytes_on_disk || SMALLEST_FIRST.indexOf(a.format) - SMALLEST_FIRST.indexOf(b.format));
   return kept[0]?.format ?? null;
 }
 
 // The activity: predictions and scores of every variant on every case set, verdicts, and validation.json.
 export async function validateQuantized(input: ValidateQuantizedInput): Promise<ValidateQuantizedOutput> {
-  const outDir = resolveInside(input.run_dir, input.out_dir ?? 'export/validation');
+  const outDir = resolveInside(input.run_dir, input.out_dir ?? VALIDATION_DIR);
   const sets = await Promise.all(input.case_sets.map(async (s) => ({ ...s, cases: await readJsonl(resolveInside(input.run_dir, s.cases_path), parseCase) })));
   const judged = sets.filter((s) => s.judge);
   if (judged.length === 0) throw invalid('case_sets: at least one set must have judge: true (normally val)');
@@ -130,7 +129,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
   const reason = recommended
     ? `${recommended} is the smallest variant that keeps the accuracy`
     : `no variant passes: ${verdicts.map((v) => `${v.format} (${v.reasons.join('; ')})`).join('; ')}`;
-  const summaryPath = path.join(outDir, 'validation.json');
+  const summaryPath = path.join(outDir, path.basename(VALIDATION_FILE));
   const output: ValidateQuantizedOutput = { variants: verdicts, recommended, reason, summary_path: summaryPath };
   await writeJsonAtomic(summaryPath, output);
   return output;

@@ -10,10 +10,16 @@ export type Variant = (typeof VARIANTS)[number];
 // What a caller may ask for: one variant, or the run's recommendation (the default).
 export type VariantWish = Variant | 'recommended';
 
-// Where validate-quantized writes its verdicts (activities/validate-quantized.ts, out_dir's default).
-export const VALIDATION_FILE = path.join('export', 'validation', 'validation.json');
+// Where validate-quantized writes its verdicts (its out_dir's default) and the summary this module reads.
+export const VALIDATION_DIR = path.join('export', 'validation');
+export const VALIDATION_FILE = path.join(VALIDATION_DIR, 'validation.json');
 // Tie-break and fallback order: the smallest model first.
-const SMALLEST_FIRST: readonly Variant[] = ['int4', 'int8', 'fp32'];
+export const SMALLEST_FIRST: readonly Variant[] = ['int4', 'int8', 'fp32'];
+
+// The guide's rule on a quantized variant's loss: its tool accuracy fell by no more than max_accuracy_drop.
+export function withinMaxDrop(drop: number, maxDrop: number): boolean {
+  return drop <= maxDrop + 1e-9;
+}
 
 // The part of validation.json this module reads.
 interface Verdict {
@@ -56,15 +62,15 @@ export function chooseVariant(runDir: string, wish: VariantWish, have: readonly 
   // the 90 % floor, which the fine-tuned model itself misses: it answers as that model does.
   const faithful = present.filter((v) => {
     const d = verdictOf(v);
-    return d !== undefined && d.tool_accuracy_drop !== null && d.tool_accuracy_drop <= d.max_accuracy_drop + 1e-9;
+    return d !== undefined && d.tool_accuracy_drop !== null && withinMaxDrop(d.tool_accuracy_drop, d.max_accuracy_drop);
   });
-  const unvalidatedFp32 = present.includes('fp32') && !verdictOf('fp32') ? (['fp32'] as Variant[]) : [];
+  const unvalidatedFp32 = present.includes('fp32') && !verdictOf('fp32');
   const drop = (v: Variant) => verdictOf(v)?.tool_accuracy_drop ?? Infinity;
   const leastLost = [...present].sort((a, b) => drop(a) - drop(b))[0]!;
-  const pick = faithful[0] ?? unvalidatedFp32[0] ?? leastLost;
+  const pick = faithful[0] ?? (unvalidatedFp32 ? 'fp32' : leastLost);
   const why = faithful.length > 0
     ? 'the smallest whose tool accuracy stayed within its max_accuracy_drop of the fine-tuned model'
-    : pick === 'fp32' && unvalidatedFp32.length > 0 ? 'the unquantized export' : 'the one whose tool accuracy fell least';
+    : unvalidatedFp32 ? 'the unquantized export' : 'the one whose tool accuracy fell least';
   return { variant: pick, note: `no variant passed validate-quantized (${validation.reason}); loading ${pick}, ${why}` };
 }
 

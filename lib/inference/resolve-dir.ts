@@ -37,12 +37,13 @@ export interface ResolvedVariant {
 export function resolveVariantDir(dir: string, variant?: VariantWish): ResolvedVariant {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) throw new InferenceError('no such folder', abs);
-  if (variant !== undefined && variant !== 'recommended' && !(VARIANTS as readonly string[]).includes(variant)) {
-    throw new InferenceError(`variant must be one of ${VARIANTS.join(', ')} or recommended, got '${variant}'`);
+  const named = variant === 'recommended' ? undefined : variant;
+  if (named !== undefined && !(VARIANTS as readonly string[]).includes(named)) {
+    throw new InferenceError(`variant must be one of ${VARIANTS.join(', ')} or recommended, got '${named}'`);
   }
   if (existsSync(path.join(abs, 'genai_config.json'))) {
-    if (variant !== undefined && variant !== 'recommended' && path.basename(abs) !== variant) {
-      throw new InferenceError(`is the ${path.basename(abs)} variant folder, not ${variant}: give the run folder to choose a variant`, abs);
+    if (named !== undefined && path.basename(abs) !== named) {
+      throw new InferenceError(`is the ${path.basename(abs)} variant folder, not ${named}: give the run folder to choose a variant`, abs);
     }
     const runDir = path.resolve(abs, '..', '..', '..');
     const isRunVariant = path.basename(path.dirname(abs)) === 'onnx' && path.basename(path.resolve(abs, '..', '..')) === 'export';
