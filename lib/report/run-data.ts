@@ -45,6 +45,7 @@ export interface AttemptCurve {
   stopped_early: boolean;
   optimizer_steps: number;
   planned_steps: number | null;
+  longest_answer_tokens: number | null; // the longest completion trained on, EOS included (older runs: null)
   machine: MachineInfo | null;
 }
 
@@ -93,7 +94,7 @@ async function readCurve(runDir: string, attempt: number): Promise<AttemptCurve 
   return {
     attempt, train, eval: evalCurve, best_step: num(doc.best_step), stopped_early: doc.stopped_early === true,
     optimizer_steps: num(doc.optimizer_steps) ?? train.length, planned_steps: num(doc.planned_steps),
-    machine: (doc.machine as MachineInfo | undefined) ?? null,
+    longest_answer_tokens: num(doc.longest_answer_tokens), machine: (doc.machine as MachineInfo | undefined) ?? null,
   };
 }
 

@@ -258,7 +258,7 @@ export interface ExperimentSpecInput {
    */
   evaluation?: {
     /**
-     * Tokens generated per validation case.
+     * At most this many tokens generated per case (a generation stops sooner at EOS or once it has moved past its tool calls). Keep it above the longest answer the model is trained on (the training log's longest_answer, the report's training table): a longer answer is cut and scores as a failure, and multi-call answers are the long ones.
      */
     max_new_tokens?: number;
     /**
@@ -1031,7 +1031,7 @@ export interface ExperimentSpec {
    */
   evaluation: {
     /**
-     * Tokens generated per validation case.
+     * At most this many tokens generated per case (a generation stops sooner at EOS or once it has moved past its tool calls). Keep it above the longest answer the model is trained on (the training log's longest_answer, the report's training table): a longer answer is cut and scores as a failure, and multi-call answers are the long ones.
      */
     max_new_tokens: number;
     /**

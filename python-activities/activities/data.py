@@ -52,6 +52,11 @@ def load_examples(path: str, tokenizer: Any, record_format: str, max_len: int, w
     return out, truncated
 
 
+def longest_answer(*splits: list[Encoded]) -> int:
+    """Tokens of the longest completion (EOS included) the model is taught: what generation must fit."""
+    return max((sum(1 for t in e.labels if t != IGNORE) for split in splits for e in split), default=0)
+
+
 def collate(batch: list[Encoded], pad_id: int, pad_to: int | None = None) -> dict[str, Any]:
     """Right-pad to the longest example in the batch (or to pad_to); labels IGNORE on padding."""
     import torch

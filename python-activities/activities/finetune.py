@@ -16,7 +16,7 @@ from temporalio import activity
 from . import checkpoint as ck
 from . import memory_peak, outputs
 from .contracts import FinetuneInput, FinetuneOutput, TrainingConfig
-from .data import load_examples
+from .data import load_examples, longest_answer
 from .errors import InvalidSpec, OutOfMemory, is_oom
 from .fault_hooks import FAKE_OOM_ENV, FaultHooks, TestHookError, read_hooks
 from .heartbeat import Heartbeater, beat, cancelled, in_activity
@@ -134,8 +134,9 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     tok = load_tokenizer(inp.model_path, inp.model)
     train, tr_trunc = load_examples(inp.train_path, tok, inp.record_format, cfg.max_seq_length, "train_path")
     val, va_trunc = load_examples(inp.val_path, tok, inp.record_format, cfg.max_seq_length, "val_path")
+    longest = longest_answer(train, val)
     log(f"start device={device} 4bit={use_4bit} train={len(train)} val={len(val)} truncated={tr_trunc}+{va_trunc} "
-        f"attention={cfg.attn_implementation}")
+        f"longest_answer={longest} attention={cfg.attn_implementation}")
     model = load_model(inp.model_path, inp.model, device, use_4bit, cfg.attn_implementation)
     if use_4bit:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.gradient_checkpointing)
@@ -210,6 +211,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     memory = {"peak_rss_bytes": memory_peak.peak_rss_bytes(), "peak_rss_since": "activity start" if peak_reset else "process start",
               "peak_cuda_bytes": memory_peak.peak_cuda_bytes()}
     doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
+    doc["longest_answer_tokens"] = longest
     doc["machine"] = outputs.describe_machine(device)
     atomic_write_json(attempt / "metrics.json", doc)
     log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']} early={st.stopped_early} tok/s={tps:.0f}")

@@ -49,9 +49,10 @@ def test_outputs_adapter_metrics_merged(tiny_run, reference):
     AutoModelForCausalLM.from_pretrained(out.merged_dir)
     m = json.loads(Path(out.metrics_path).read_text())
     for k in ("train_loss_curve", "eval_loss", "eval_perplexity", "best_step", "epochs_done", "tokens_per_second",
-              "wall_time_s", "truncated_examples", "optimizer_steps"):
+              "wall_time_s", "truncated_examples", "optimizer_steps", "longest_answer_tokens"):
         assert k in m
     assert len(m["train_loss_curve"]) == 30 and m["best_step"] == out.best_step
+    assert 1 < m["longest_answer_tokens"] < QUICK.max_seq_length
     assert m["train_loss_curve"][-1]["loss"] < m["train_loss_curve"][0]["loss"]
     assert "eval step=" in Path(out.log_path).read_text()
     assert m["machine"]["cpu_threads"] > 0 and m["machine"]["device"] == "cpu" and m["machine"]["hostname"]

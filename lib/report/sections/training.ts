@@ -47,10 +47,18 @@ export function buildLossChart(curves: AttemptCurve[]): ChartSpec {
   } as ChartSpec;
 }
 
+// The spec's evaluation.max_new_tokens, when the resolved spec has one.
+function maxNewTokens(data: RunData): number | null {
+  const v = (data.spec?.evaluation as Record<string, unknown> | undefined)?.max_new_tokens;
+  return typeof v === 'number' ? v : null;
+}
+
 // Renders the training section, or null when no attempt wrote metrics.json.
 export async function renderTrainingSection(data: RunData): Promise<Section | null> {
   if (data.curves.length === 0) return null;
   const svg = await renderChart(buildLossChart(data.curves));
+  const cap = maxNewTokens(data);
+  const cut = data.curves.filter((c) => cap !== null && c.longest_answer_tokens !== null && c.longest_answer_tokens > cap);
   const rows = data.curves.map((c) => {
     const best = c.eval.find((e) => e.step === c.best_step);
     const last = c.train.at(-1);
@@ -58,6 +66,7 @@ export async function renderTrainingSection(data: RunData): Promise<Section | nu
       c.attempt, `${c.optimizer_steps}${c.planned_steps ? ` of ${c.planned_steps}` : ''}`, c.best_step,
       best ? best.eval_loss.toFixed(4) : null, best ? Math.exp(Math.min(best.eval_loss, 50)).toFixed(3) : null,
       last ? last.loss.toFixed(4) : null, c.stopped_early ? { text: 'yes', cls: 'warn' } : 'no',
+      c.longest_answer_tokens === null ? null : cut.includes(c) ? { text: String(c.longest_answer_tokens), cls: 'warn' } : c.longest_answer_tokens,
     ];
   });
   const machines = [...new Set(data.curves.flatMap((c) => (c.machine ? [`${c.machine.hostname} (${c.machine.cpu_model}, ${c.machine.cpu_threads} threads${c.machine.gpu_name ? `, ${c.machine.gpu_name}` : ''}, device ${c.machine.device ?? '?'})`] : [])))];
@@ -65,7 +74,8 @@ export async function renderTrainingSection(data: RunData): Promise<Section | nu
     id: 'training', title: 'Training',
     html: `<p class="note">Loss on the assistant's part of each example, per optimizer step (solid: training, dashed: evaluation on the validation split). Dashed vertical rules mark the best step (its adapter is kept) and an early stop.</p>
 <div class="charts"><figure>${svg}</figure></div>
-${renderTable(['Attempt', 'Steps', 'Best step', 'Best eval loss', 'Eval perplexity', 'Last train loss', 'Stopped early'], rows, { numeric: [0, 2, 3, 4, 5] })}
+${renderTable(['Attempt', 'Steps', 'Best step', 'Best eval loss', 'Eval perplexity', 'Last train loss', 'Stopped early', 'Longest answer (tokens)'], rows, { numeric: [0, 2, 3, 4, 5, 7] })}
+${cut.length ? `<p class="note warn">The longest answer trained on is longer than <code>evaluation.max_new_tokens</code> (${cap}): answers that long are cut at evaluation and score as failures. Raise max_new_tokens above it.</p>` : ''}
 ${machines.length ? `<p class="note">Trained on ${machines.map(escapeHtml).join('; ')}.</p>` : ''}`,
   };
 }

@@ -104,7 +104,7 @@ describe('optional sections', () => {
 
   it('draws one line per attempt and series, marks each best step and early stop, and shows the remediation path', async () => {
     const curve = (attempt: number, best: number, early: boolean) => ({
-      attempt, best_step: best, stopped_early: early, optimizer_steps: 40, planned_steps: 50, machine: null,
+      attempt, best_step: best, stopped_early: early, optimizer_steps: 40, planned_steps: 50, machine: null, longest_answer_tokens: 60 + attempt * 20,
       train: Array.from({ length: 40 }, (_, i) => ({ step: i + 1, loss: 3 - i * 0.05 * attempt })),
       eval: [10, 20, 30, 40].map((step) => ({ step, eval_loss: 2 + Math.abs(step - best) / 40 })),
     });
@@ -128,5 +128,23 @@ describe('optional sections', () => {
     const remediation = sectionOf(html, 'remediation');
     expect(remediation).toContain('★ attempt 2: below thresholds → num_train_epochs=10 <b>passed</b>');
     expect(remediation).toContain('<td>tool_accuracy</td>');
+    expect(training).toContain('<td class="num">80</td>'); // no spec, no cap to compare with: plain figures
+    expect(training).not.toContain('max_new_tokens');
+  });
+
+  it('warns when the longest answer trained on does not fit evaluation.max_new_tokens', async () => {
+    const curve = (attempt: number, longest: number | null) => ({
+      attempt, best_step: 2, stopped_early: false, optimizer_steps: 2, planned_steps: 2, machine: null, longest_answer_tokens: longest,
+      train: [{ step: 1, loss: 2 }, { step: 2, loss: 1 }], eval: [{ step: 2, eval_loss: 1.5 }],
+    });
+    const render = async (maxNewTokens: number, curves: ReturnType<typeof curve>[]) => sectionOf(await renderHtmlReport(
+      { runDir: '/x', spec: { evaluation: { max_new_tokens: maxNewTokens } }, scores: [], curves, summary: { status: 'passed' } }, MACHINE, new Date(0)), 'training');
+    const cut = await render(80, [curve(1, 85), curve(2, 80), curve(3, null)]);
+    expect(cut).toContain('<td class="num"><span class="warn">85</span></td>');
+    expect(cut).toContain('<td class="num">80</td>'); // exactly the cap still fits
+    expect(cut).toContain('longer than <code>evaluation.max_new_tokens</code> (80)');
+    const fits = await render(128, [curve(1, 85)]);
+    expect(fits).toContain('<td class="num">85</td>');
+    expect(fits).not.toContain('max_new_tokens');
   });
 });
