@@ -1,5 +1,5 @@
 // `tooltune generate <run-id | run folder | variant folder> "request"`: the guide's inference example as a command.
-import { loadEngine, VARIANTS, type ExecutionProvider, type GenerateResult, type GraphOptimization, type VariantWish } from '../../lib/inference';
+import { loadEngine, VARIANT_WISHES, type ExecutionProvider, type GenerateResult, type GraphOptimization, type VariantWish } from '../../lib/inference';
 import { renderToolCall } from '../../lib/tool-call/render';
 import { type Command } from '../command';
 import { UsageError, out, say, warn } from '../io';
@@ -28,8 +28,7 @@ export const generateCommand: Command = {
     const [target, request] = positionals as [string, string];
     if (request.trim() === '') throw new UsageError('the request is empty');
     const variant = values.variant as string | undefined;
-    const wishes: readonly string[] = ['recommended', ...VARIANTS];
-    if (variant !== undefined && !wishes.includes(variant)) throw new UsageError(`--variant must be one of ${wishes.join(', ')}`);
+    if (variant !== undefined && !(VARIANT_WISHES as readonly string[]).includes(variant)) throw new UsageError(`--variant must be one of ${VARIANT_WISHES.join(', ')}`);
     const provider = (values.provider as string | undefined) ?? 'cpu';
     if (provider !== 'cpu' && provider !== 'cuda') throw new UsageError('--provider must be cpu or cuda');
     const graph = (values['graph-optimization'] as string | undefined) ?? 'all';

@@ -8,7 +8,8 @@ import { InferenceError } from './errors';
 export const VARIANTS = ['fp32', 'int8', 'int4'] as const;
 export type Variant = (typeof VARIANTS)[number];
 // What a caller may ask for: one variant, or the run's recommendation (the default).
-export type VariantWish = Variant | 'recommended';
+export const VARIANT_WISHES = ['recommended', ...VARIANTS] as const;
+export type VariantWish = (typeof VARIANT_WISHES)[number];
 
 // Where validate-quantized writes its verdicts (its out_dir's default) and the summary this module reads.
 export const VALIDATION_DIR = path.join('export', 'validation');

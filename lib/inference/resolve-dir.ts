@@ -7,7 +7,7 @@ import { chooseVariant, VARIANTS, type Variant, type VariantWish } from './choos
 import { InferenceError } from './errors';
 import type { RecordFormat } from './prompt';
 
-export { VARIANTS, type Variant, type VariantWish } from './choose-variant';
+export { VARIANTS, VARIANT_WISHES, type Variant, type VariantWish } from './choose-variant';
 // Files that mark a folder as a (broken) variant folder when genai_config.json is missing.
 const VARIANT_MARKERS = ['model.onnx', 'tokenizer.json', 'tokenizer_config.json'];
 
