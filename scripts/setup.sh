@@ -45,7 +45,8 @@ make_venv() {
   log "creating $dir and installing $req (first time: a minute or two)"
   rm -rf "$dir"
   "$py" -m venv "$dir"
-  "$dir/bin/python" -m pip install --disable-pip-version-check --quiet --upgrade pip >/dev/null 2>&1 || true
+  # A pinned pip (the venv's own may be older); best effort, as the pinned requirements install with either.
+  "$dir/bin/python" -m pip install --disable-pip-version-check --quiet pip==26.3 >/dev/null 2>&1 || true
   "$dir/bin/python" -m pip install --disable-pip-version-check --quiet -r "$req"
   "$dir/bin/python" -m pip install --disable-pip-version-check --quiet --no-deps -r "$req_nodeps"
   echo "$req_sum" > "$dir/.requirements.sha256"
