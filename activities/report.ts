@@ -4,6 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
 import type { RunArtifacts } from '../workflows/export-stages';
 import { writeHtmlReport } from '../lib/report';
+import { formatInterval, rateInterval } from '../lib/score';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
 const METRICS: [keyof ScoreMetrics, string][] = [
@@ -18,6 +19,15 @@ const METRICS: [keyof ScoreMetrics, string][] = [
 function pct(value: unknown): string {
   return typeof value === 'number' ? `${(value * 100).toFixed(1)} %` : '—';
 }
+
+// The 95 % interval of a fine-tuned figure on its case set, e.g. "83.0-95.7 %".
+function interval(metrics: ScoreMetrics | undefined, key: keyof ScoreMetrics): string {
+  const text = formatInterval(rateInterval(metrics?.[key], metrics?.total));
+  return text === '—' ? text : `${text} %`;
+}
+
+// Under each table with intervals: what they are, so that a reader does not take 2 points for a difference.
+const INTERVAL_NOTE = '95 % interval: the Wilson score interval of the fine-tuned figure, the true pass rates its number of cases is consistent with; runs that differ by less than its width cannot be told apart on this set.';
 
 // Bytes as MB with one decimal.
 function megabytes(bytes: number): string {
@@ -63,23 +73,24 @@ export function renderReport(summary: Record<string, unknown>): string {
     '',
     '## Baseline against fine-tuned (validation cases)',
     '',
-    '| Metric | Threshold | Baseline | Fine-tuned | Change |',
-    '| --- | --- | --- | --- | --- |',
+    '| Metric | Threshold | Baseline | Fine-tuned | 95 % interval | Change |',
+    '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const [key, label] of METRICS) {
     const before = s.metrics?.baseline?.[key];
     const after = s.metrics?.finetuned?.[key];
     const change = typeof before === 'number' && typeof after === 'number' ? `${after >= before ? '+' : ''}${((after - before) * 100).toFixed(1)} pts` : '—';
-    lines.push(`| ${label} | ${s.thresholds?.[key] !== undefined ? pct(s.thresholds[key]) : '—'} | ${pct(before)} | ${pct(after)} | ${change} |`);
+    lines.push(`| ${label} | ${s.thresholds?.[key] !== undefined ? pct(s.thresholds[key]) : '—'} | ${pct(before)} | ${pct(after)} | ${interval(s.metrics?.finetuned, key)} | ${change} |`);
   }
+  lines.push('', INTERVAL_NOTE);
   if (s.metrics?.baseline_suite || s.metrics?.finetuned_suite) {
-    lines.push('', "## The guide's fixed suite (20 cases)", '', '| Metric | Baseline | Fine-tuned (best attempt) |', '| --- | --- | --- |');
-    for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_suite?.[key])} | ${pct(s.metrics.finetuned_suite?.[key])} |`);
+    lines.push('', "## The guide's fixed suite (20 cases)", '', '| Metric | Baseline | Fine-tuned (best attempt) | 95 % interval |', '| --- | --- | --- | --- |');
+    for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_suite?.[key])} | ${pct(s.metrics.finetuned_suite?.[key])} | ${interval(s.metrics.finetuned_suite, key)} |`);
   }
   if (s.metrics?.baseline_holdout || s.metrics?.finetuned_holdout) {
     const n = s.metrics.finetuned_holdout?.total ?? s.metrics.baseline_holdout?.total ?? 0;
-    lines.push('', `## Held-out requests (${n} cases no dataset stage reads)`, '', '| Metric | Baseline | Fine-tuned (best attempt) |', '| --- | --- | --- |');
-    for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_holdout?.[key])} | ${pct(s.metrics.finetuned_holdout?.[key])} |`);
+    lines.push('', `## Held-out requests (${n} cases no dataset stage reads)`, '', '| Metric | Baseline | Fine-tuned (best attempt) | 95 % interval |', '| --- | --- | --- | --- |');
+    for (const [key, label] of METRICS) lines.push(`| ${label} | ${pct(s.metrics.baseline_holdout?.[key])} | ${pct(s.metrics.finetuned_holdout?.[key])} | ${interval(s.metrics.finetuned_holdout, key)} |`);
   }
   lines.push(...renderDetection(s.metrics ?? {}));
   lines.push('', '## Attempts', '', '| # | Branch | Changes | Status | Tool acc. (val) | Tool acc. (train sample) |', '| --- | --- | --- | --- | --- | --- |');

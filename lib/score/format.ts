@@ -1,4 +1,5 @@
 // Renders a score report as a plain-text table for the terminal (no colours), for `tooltune score`.
+import { formatInterval, wilsonInterval } from './interval';
 import { ERROR_CATEGORIES, type Breakdown, type ScoreReport } from './types';
 
 // A human-readable summary: the five levels, the breakdowns, the error counts and the first failures.
@@ -6,7 +7,7 @@ export function formatScoreReport(report: ScoreReport): string {
   const lines: string[] = [];
   const missing = report.errors.missing_prediction;
   lines.push(`Cases: ${report.total}${missing > 0 ? ` (${missing} without a prediction)` : ''}`, '');
-  lines.push(row(['Level', 'Passed', 'Rate'], [22, 12, 8]));
+  lines.push(row(['Level', 'Passed', 'Rate', '95 % interval'], [22, 12, 8]));
   const levels = [
     ['Tool detection', 'tool_detection'],
     ['Tool parsing', 'tool_parsing'],
@@ -14,12 +15,13 @@ export function formatScoreReport(report: ScoreReport): string {
     ['Parameter accuracy', 'param_accuracy'],
   ] as const;
   for (const [label, key] of levels) {
-    lines.push(row([label, `${report.passed[key]}/${report.total}`, percent(report[key])], [22, 12, 8]));
+    const interval = formatInterval(wilsonInterval(report.passed[key], report.total));
+    lines.push(row([label, `${report.passed[key]}/${report.total}`, percent(report[key]), interval], [22, 12, 8]));
   }
   lines.push(
     report.schema_validity === null
       ? row(['Schema validity', 'n/a', '(no tool definitions given)'], [22, 12, 8])
-      : row(['Schema validity', `${report.passed.schema_validity}/${report.total}`, percent(report.schema_validity)], [22, 12, 8]),
+      : row(['Schema validity', `${report.passed.schema_validity}/${report.total}`, percent(report.schema_validity), formatInterval(wilsonInterval(report.passed.schema_validity, report.total))], [22, 12, 8]),
   );
   const v = report.call_validity;
   lines.push(row(['Calls valid', `${v.valid}/${v.outputs_with_calls}`, v.rate === null ? 'n/a' : percent(v.rate)], [22, 12, 8]));

@@ -19,7 +19,10 @@ describe('report.md', () => {
       attempts: [], stages: [],
     });
     expect(text).toContain('## Held-out requests (68 cases no dataset stage reads)');
-    expect(text).toContain('| Tool accuracy | 20.0 % | 85.0 % |');
+    expect(text).toContain('| Tool accuracy | 20.0 % | 85.0 % | 75.0-91.8 % |');
+    // Val: 9 of 10 passed; the interval sits between the fine-tuned figure and the change.
+    expect(text).toContain('| Tool accuracy | — | 10.0 % | 90.0 % | 59.6-98.2 % | +80.0 pts |');
+    expect(text).toContain('95 % interval: the Wilson score interval');
     expect(text).toContain('| Held-out, baseline | 50.0 % | 80.0 % | 6 / 8 | 75.0 % |');
     expect(text).toContain('| Held-out, fine-tuned | 100.0 % | 100.0 % | 0 / 8 | 0.0 % |');
   });

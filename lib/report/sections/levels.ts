@@ -3,6 +3,7 @@
 import { renderChart, type ChartSpec } from '../chart';
 import { escapeHtml, pct, renderTable, type Cell, type Section } from '../html';
 import type { RunData } from '../run-data';
+import { formatInterval, rateInterval } from '../../score/interval';
 
 // The five validation levels, in the guide's order, with their short chart labels.
 export const LEVEL_LABELS: [string, string][] = [
@@ -19,6 +20,8 @@ export const CASE_SETS: { key: string; title: string; baseline: string; finetune
   { key: 'suite', title: "the guide's fixed suite", baseline: 'baseline_suite', finetuned: 'finetuned_suite' },
   { key: 'holdout', title: 'held-out requests', baseline: 'baseline_holdout', finetuned: 'finetuned_holdout' },
 ];
+
+const LEVEL_KEYS = new Set(LEVEL_LABELS.map(([k]) => k));
 
 // Metric keys the table shows beyond the five levels when a summary carries them (detection precision...).
 const SKIP = new Set(['total', 'failed', 'passed', 'per_tool', 'per_category', 'per_difficulty', 'errors', 'latency_ms', 'quality', ...LEVEL_LABELS.map(([k]) => k)]);
@@ -73,14 +76,16 @@ export async function renderLevelsSection(data: RunData): Promise<Section | null
       const after = f?.[key];
       const change: Cell = typeof before === 'number' && typeof after === 'number'
         ? { text: `${after >= before ? '+' : ''}${((after - before) * 100).toFixed(1)} pts`, cls: after > before ? 'good' : after < before ? 'bad' : 'muted' } : null;
-      rows.push([set.title, label, set.key === 'val' && thresholds[key] !== undefined ? pct(thresholds[key]) : null, pct(before), pct(after), change]);
+      // Only the five levels count every case of the set, so only they get an interval over `total`.
+      const interval = LEVEL_KEYS.has(key) ? formatInterval(rateInterval(after, f?.total)) : '—';
+      rows.push([set.title, label, set.key === 'val' && thresholds[key] !== undefined ? pct(thresholds[key]) : null, pct(before), pct(after), interval === '—' ? null : `${interval} %`, change]);
     }
   }
   const missing = CASE_SETS.filter((s) => !present.includes(s)).map((s) => s.title);
   return {
     id: 'levels', title: 'Baseline against fine-tuned',
-    html: `<p class="note">Share of cases passing each validation level, all or nothing per case. Fine-tuned: the best attempt${data.summary.bestAttempt ? ` (attempt ${data.summary.bestAttempt})` : ''}. Red ticks: the spec's thresholds.${missing.length ? ` Not scored in this run: ${escapeHtml(missing.join(', '))}.` : ''}</p>
+    html: `<p class="note">Share of cases passing each validation level, all or nothing per case. Fine-tuned: the best attempt${data.summary.bestAttempt ? ` (attempt ${data.summary.bestAttempt})` : ''}. Red ticks: the spec's thresholds. 95 % interval: the Wilson score interval of the fine-tuned figure, the true pass rates its number of cases is consistent with; runs that differ by less than its width cannot be told apart on this set.${missing.length ? ` Not scored in this run: ${escapeHtml(missing.join(', '))}.` : ''}</p>
 <div class="charts">${figures.join('\n')}</div>
-${renderTable(['Case set', 'Metric', 'Threshold', 'Baseline', 'Fine-tuned', 'Change'], rows, { numeric: [2, 3, 4, 5] })}`,
+${renderTable(['Case set', 'Metric', 'Threshold', 'Baseline', 'Fine-tuned', '95 % interval', 'Change'], rows, { numeric: [2, 3, 4, 5, 6] })}`,
   };
 }

@@ -54,6 +54,8 @@ describe('optional sections', () => {
     const levels = sectionOf(html, 'levels');
     expect(levels).toContain('held-out requests (60 cases)');
     expect(levels).toContain('detection precision'); // a metric beyond the five levels is listed too
+    expect(levels).toContain('68.2-88.2 %'); // held-out tool accuracy, 48 of 60: its 95 % interval
+    expect(levels).toContain('>95 % interval</th>');
     expect(marksOf(levels, /^level: .*cases passing/)).toHaveLength(20); // 5 levels x 2 models x (val, held-out)
     expect(marksOf(levels, /^level: .*threshold/)).toEqual(['level: tool acc.; threshold: 0.95']);
     const variants = sectionOf(html, 'variants');
