@@ -4,7 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
 import type { RunArtifacts } from '../workflows/export-stages';
 import { writeHtmlReport } from '../lib/report';
-import { formatInterval, rateInterval } from '../lib/score';
+import { formatRateInterval, INTERVAL_NOTE } from '../lib/score';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
 const METRICS: [keyof ScoreMetrics, string][] = [
@@ -22,12 +22,8 @@ function pct(value: unknown): string {
 
 // The 95 % interval of a fine-tuned figure on its case set, e.g. "83.0-95.7 %".
 function interval(metrics: ScoreMetrics | undefined, key: keyof ScoreMetrics): string {
-  const text = formatInterval(rateInterval(metrics?.[key], metrics?.total));
-  return text === '—' ? text : `${text} %`;
+  return formatRateInterval(metrics?.[key], metrics?.total) ?? '—';
 }
-
-// Under each table with intervals: what they are, so that a reader does not take 2 points for a difference.
-const INTERVAL_NOTE = '95 % interval: the Wilson score interval of the fine-tuned figure, the true pass rates its number of cases is consistent with; runs that differ by less than its width cannot be told apart on this set.';
 
 // Bytes as MB with one decimal.
 function megabytes(bytes: number): string {

@@ -2,7 +2,7 @@
 export { scorePredictions } from './score';
 export { assessQuality, TIERS } from './quality';
 export { formatScoreReport } from './format';
-export { formatInterval, rateInterval, wilsonInterval } from './interval';
+export { formatInterval, formatRateInterval, INTERVAL_NOTE, rateInterval, wilsonInterval } from './interval';
 export { readJsonl, readToolDefinitions } from './read-jsonl';
 export { parseCase, parsePrediction, parseToolDefinitions } from './parse-records';
 export { collectDefaults, compareCalls, jsonEqual, jsonType, type ParamDefaults } from './compare-calls';

@@ -23,3 +23,13 @@ export function rateInterval(rate: unknown, total: unknown): [number, number] | 
 export function formatInterval(interval: [number, number] | null): string {
   return interval ? `${(interval[0] * 100).toFixed(1)}-${(interval[1] * 100).toFixed(1)}` : '—';
 }
+
+// The interval of a rate as a report cell, "83.0-95.7 %", or null when the rate has no case count.
+export function formatRateInterval(rate: unknown, total: unknown): string | null {
+  const interval = rateInterval(rate, total);
+  return interval ? `${formatInterval(interval)} %` : null;
+}
+
+// What the interval columns mean, under the tables of report.md and report.html that show them.
+export const INTERVAL_NOTE =
+  '95 % interval: the Wilson score interval of the fine-tuned figure, the true pass rates its number of cases is consistent with; runs that differ by less than its width cannot be told apart on this set.';

@@ -3,7 +3,7 @@
 import { renderChart, type ChartSpec } from '../chart';
 import { escapeHtml, pct, renderTable, type Cell, type Section } from '../html';
 import type { RunData } from '../run-data';
-import { formatInterval, rateInterval } from '../../score/interval';
+import { formatRateInterval, INTERVAL_NOTE } from '../../score/interval';
 
 // The five validation levels, in the guide's order, with their short chart labels.
 export const LEVEL_LABELS: [string, string][] = [
@@ -21,10 +21,11 @@ export const CASE_SETS: { key: string; title: string; baseline: string; finetune
   { key: 'holdout', title: 'held-out requests', baseline: 'baseline_holdout', finetuned: 'finetuned_holdout' },
 ];
 
+// The five levels' keys: the metrics that count every case of a set, so the ones with an interval over `total`.
 const LEVEL_KEYS = new Set(LEVEL_LABELS.map(([k]) => k));
 
 // Metric keys the table shows beyond the five levels when a summary carries them (detection precision...).
-const SKIP = new Set(['total', 'failed', 'passed', 'per_tool', 'per_category', 'per_difficulty', 'errors', 'latency_ms', 'quality', ...LEVEL_LABELS.map(([k]) => k)]);
+const SKIP = new Set(['total', 'failed', 'passed', 'per_tool', 'per_category', 'per_difficulty', 'errors', 'latency_ms', 'quality', ...LEVEL_KEYS]);
 
 // The grouped bar chart of one case set: one bar per (level, model).
 export function buildLevelsChart(title: string, baseline: Record<string, unknown> | undefined, finetuned: Record<string, unknown> | undefined, thresholds: Record<string, number> = {}): ChartSpec {
@@ -76,15 +77,14 @@ export async function renderLevelsSection(data: RunData): Promise<Section | null
       const after = f?.[key];
       const change: Cell = typeof before === 'number' && typeof after === 'number'
         ? { text: `${after >= before ? '+' : ''}${((after - before) * 100).toFixed(1)} pts`, cls: after > before ? 'good' : after < before ? 'bad' : 'muted' } : null;
-      // Only the five levels count every case of the set, so only they get an interval over `total`.
-      const interval = LEVEL_KEYS.has(key) ? formatInterval(rateInterval(after, f?.total)) : '—';
-      rows.push([set.title, label, set.key === 'val' && thresholds[key] !== undefined ? pct(thresholds[key]) : null, pct(before), pct(after), interval === '—' ? null : `${interval} %`, change]);
+      const interval = LEVEL_KEYS.has(key) ? formatRateInterval(after, f?.total) : null;
+      rows.push([set.title, label, set.key === 'val' && thresholds[key] !== undefined ? pct(thresholds[key]) : null, pct(before), pct(after), interval, change]);
     }
   }
   const missing = CASE_SETS.filter((s) => !present.includes(s)).map((s) => s.title);
   return {
     id: 'levels', title: 'Baseline against fine-tuned',
-    html: `<p class="note">Share of cases passing each validation level, all or nothing per case. Fine-tuned: the best attempt${data.summary.bestAttempt ? ` (attempt ${data.summary.bestAttempt})` : ''}. Red ticks: the spec's thresholds. 95 % interval: the Wilson score interval of the fine-tuned figure, the true pass rates its number of cases is consistent with; runs that differ by less than its width cannot be told apart on this set.${missing.length ? ` Not scored in this run: ${escapeHtml(missing.join(', '))}.` : ''}</p>
+    html: `<p class="note">Share of cases passing each validation level, all or nothing per case. Fine-tuned: the best attempt${data.summary.bestAttempt ? ` (attempt ${data.summary.bestAttempt})` : ''}. Red ticks: the spec's thresholds. ${escapeHtml(INTERVAL_NOTE)}${missing.length ? ` Not scored in this run: ${escapeHtml(missing.join(', '))}.` : ''}</p>
 <div class="charts">${figures.join('\n')}</div>
 ${renderTable(['Case set', 'Metric', 'Threshold', 'Baseline', 'Fine-tuned', '95 % interval', 'Change'], rows, { numeric: [2, 3, 4, 5, 6] })}`,
   };

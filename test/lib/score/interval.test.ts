@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInterval, rateInterval, wilsonInterval } from '../../../lib/score';
+import { formatInterval, formatRateInterval, rateInterval, wilsonInterval } from '../../../lib/score';
 
 describe('wilsonInterval', () => {
   it('matches the published Wilson score interval', () => {
@@ -39,5 +39,7 @@ describe('wilsonInterval', () => {
     expect(rateInterval(0.9125, undefined)).toBeNull();
     expect(formatInterval(null)).toBe('—');
     expect(formatInterval(rateInterval(0.9125, 80))).toBe('83.0-95.7');
+    expect(formatRateInterval(0.9125, 80)).toBe('83.0-95.7 %');
+    expect(formatRateInterval(0.9125, undefined)).toBeNull();
   });
 });
