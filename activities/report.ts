@@ -3,7 +3,7 @@
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
 import type { RunArtifacts } from '../workflows/export-stages';
-import { writeHtmlReport } from '../lib/report';
+import { pct, writeHtmlReport } from '../lib/report';
 import { formatRateInterval, INTERVAL_NOTE } from '../lib/score';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
@@ -14,11 +14,6 @@ const METRICS: [keyof ScoreMetrics, string][] = [
   ['tool_parsing', 'Tool parsing'],
   ['schema_validity', 'Schema validity'],
 ];
-
-// Formats a fraction as a percentage with one decimal.
-function pct(value: unknown): string {
-  return typeof value === 'number' ? `${(value * 100).toFixed(1)} %` : '—';
-}
 
 // The 95 % interval of a fine-tuned figure on its case set, e.g. "83.0-95.7 %".
 function interval(metrics: ScoreMetrics | undefined, key: keyof ScoreMetrics): string {

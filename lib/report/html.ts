@@ -20,7 +20,8 @@ export function renderTable(header: string[], rows: Cell[][], opts: { numeric?: 
   const numeric = new Set(opts.numeric ?? []);
   const th = header.map((h, i) => `<th${numeric.has(i) ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric.has(i) ? ' class="num"' : ''}>${renderCell(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const table = `<table${opts.cls ? ` class="${opts.cls}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<div class="scroll">${table}</div>`; // a table wider than its card scrolls inside it instead of spilling out
 }
 
 // A fraction 0..1 as a percentage with one decimal, or a dash.
@@ -66,7 +67,8 @@ section h3 { margin:16px 0 6px; font-size:14px; }
 .note { color:var(--muted); font-size:12.5px; margin:4px 0 10px; }
 .charts { display:flex; flex-wrap:wrap; gap:18px; align-items:flex-start; }
 .charts figure, .side figure { margin:0; }
-.side { display:grid; grid-template-columns:auto 1fr; gap:24px; align-items:start; }
+.side { display:flex; flex-wrap:wrap; gap:24px; align-items:flex-start; }
+.side > * { min-width:0; max-width:100%; }
 .charts figcaption { font-size:12px; color:var(--muted); text-align:center; }
 table { border-collapse:collapse; margin:6px 0 10px; font-size:13px; }
 th, td { border-bottom:1px solid var(--line); padding:4px 10px; text-align:left; vertical-align:top; }
@@ -76,6 +78,7 @@ td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
 .badge.passed { background:#dafbe1; color:var(--good); } .badge.below_threshold { background:#fff8c5; color:var(--warn); }
 .badge.failed, .badge.cancelled { background:#ffebe9; color:var(--bad); }
 .good { color:var(--good); } .bad { color:var(--bad); } .warn { color:var(--warn); } .muted { color:var(--muted); }
+.scroll { overflow-x:auto; max-width:100%; }
 .confusion td.num { min-width:34px; } .confusion th { white-space:nowrap; } .confusion td.diag { background:#dafbe1; } .confusion td.off { background:#ffebe9; }
 .path { font-family:ui-monospace,SFMono-Regular,Menlo,monospace; font-size:12px; }
 pre { background:#f6f6f9; border:1px solid var(--line); border-radius:6px; padding:6px 8px; margin:2px 0; white-space:pre-wrap; word-break:break-word; font-size:12px; max-height:12em; overflow:auto; }

@@ -15,6 +15,8 @@ import { renderVariantsSection } from './sections/variants';
 
 // What `tooltune report` and `compare` need besides the page itself.
 export { loadRunData, readSummary, type ReportSummary, type RunData } from './run-data';
+// One percentage format for report.md and report.html.
+export { pct } from './html';
 
 // Renders the page from the run's data; sections without data are left out.
 export async function renderHtmlReport(data: RunData, machine: MachineInfo = describeThisMachine(), now = new Date()): Promise<string> {

@@ -98,16 +98,27 @@ async function readCurve(runDir: string, attempt: number): Promise<AttemptCurve 
   };
 }
 
-// The cases a score file scored: the path it recorded, else the dataset file its label names.
+// Where a workflow writes each set's cases inside the run folder.
+const CASES_FILES: Record<ScoreSet['set'], string> = {
+  val: 'dataset/val_cases.jsonl', suite: 'dataset/suite_cases.jsonl', train: 'dataset/train_cases.jsonl',
+  holdout: 'holdout/holdout_cases.jsonl', other: 'dataset/other_cases.jsonl',
+};
+
+// The cases a score file scored: the path it recorded; for a run folder that was moved or copied, the same
+// path below the folder's new place (the part after the run's own folder name); else the set's usual file.
 function casesFileFor(runDir: string, recorded: unknown, set: ScoreSet['set']): string {
   if (typeof recorded === 'string') {
-    try {
-      return resolveInside(runDir, path.relative(runDir, recorded));
-    } catch {
-      // recorded outside this folder (a moved run): fall back to the dataset's name
+    const parts = path.resolve(runDir, recorded).split(path.sep);
+    const at = parts.lastIndexOf(path.basename(runDir));
+    for (const candidate of [recorded, ...(at >= 0 ? [path.join(runDir, ...parts.slice(at + 1))] : [])]) {
+      try {
+        return resolveInside(runDir, candidate);
+      } catch {
+        // outside this folder: try the next guess
+      }
     }
   }
-  return resolveInside(runDir, `dataset/${set === 'val' ? 'val' : set}_cases.jsonl`);
+  return resolveInside(runDir, CASES_FILES[set]);
 }
 
 // Reads every score-*.json in the run folder and its attempt folders, with its cases and predictions.

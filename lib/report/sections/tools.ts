@@ -36,7 +36,7 @@ export function renderConfusion(conf: Confusion): string {
     const total = Object.values(conf.counts[r] ?? {}).reduce((a, b) => a + b, 0);
     return `<tr><th>${escapeHtml(r)}</th>${cells.join('')}<td class="num">${total}</td></tr>`;
   });
-  return `<table class="confusion"><thead>${head}</thead><tbody>${body.join('')}</tbody></table>`;
+  return `<div class="scroll"><table class="confusion"><thead>${head}</thead><tbody>${body.join('')}</tbody></table></div>`;
 }
 
 // The fine-tuned model's score set for a case set: the best attempt's, else the last attempt's.
@@ -61,6 +61,6 @@ export async function renderToolsSection(data: RunData): Promise<Section | null>
   if (parts.length === 0) return null;
   return {
     id: 'tools', title: 'Per tool',
-    html: `<p class="note">Left: tool accuracy per expected tool ("multi-step" for cases with several calls). Right: what the fine-tuned model called in place of each expected call, paired by position as the scorer pairs them (green: the right tool; red: another tool, no call, a block that does not parse, or a call where none was expected).</p>\n${parts.join('\n')}`,
+    html: `<p class="note">The chart: tool accuracy per expected tool ("multi-step" for cases with several calls). The table: what the fine-tuned model called in place of each expected call, paired by position as the scorer pairs them (green: the right tool; red: another tool, no call, a block that does not parse, or a call where none was expected).</p>\n${parts.join('\n')}`,
   };
 }

@@ -1,6 +1,6 @@
-// Section "Exported and quantized variants": size, agreement, accuracy free and under the grammar, call
-// validity, verdict (kept or rejected), latency,
-// tokens/s and speedup per variant and engine, with a tokens/s chart when the benchmark ran.
+// Section "Exported and quantized variants": per variant its size, agreement, accuracy free and under the
+// grammar, call validity and verdict (kept or rejected); per engine and variant the benchmark's latency,
+// tokens/s and speedup, with a tokens/s chart when the benchmark ran.
 import { renderChart, type ChartSpec } from '../chart';
 import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
 import { formatMachine } from '../machine';
@@ -20,27 +20,39 @@ export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
   } as ChartSpec;
 }
 
-// Renders the section; null when the run exported no variant and benchmarked nothing.
+// One row per variant, whichever engine rows the benchmark added for it.
+function firstRowPerVariant(rows: VariantRow[]): VariantRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.variant) && seen.add(r.variant));
+}
+
+// Renders the section; null when the run exported no variant and benchmarked nothing. Two tables, so that
+// neither grows wider than the page: what each variant is and how it scored, then each engine's timing of it.
 export async function renderVariantsSection(data: RunData): Promise<Section | null> {
   const { rows, machine } = collectVariants(data.summary);
   if (rows.length === 0) return null;
   const fmt = (n: number | null, digits: number, unit = '') => (n === null ? null : `${n.toFixed(digits)}${unit}`);
-  const table = renderTable(
-    ['Variant', 'Engine', 'Size', 'vs fp32', 'Exporter', 'Agreement', 'Tool acc.', 'Param acc.', 'With grammar', 'Calls valid', 'Verdict', 'Latency p50', 'p95', 'Tokens/s', 'Speedup'],
-    rows.map((r) => [
-      r.variant, r.engine, bytes(r.bytes), r.ratio_to_fp32 === null ? null : `${(r.ratio_to_fp32 * 100).toFixed(1)} %`, r.exporter, r.agreement,
+  const variants = renderTable(
+    ['Variant', 'Size', 'vs fp32', 'Exporter', 'Agreement', 'Tool acc.', 'Param acc.', 'With grammar', 'Calls valid', 'Verdict'],
+    firstRowPerVariant(rows).map((r) => [
+      r.variant, bytes(r.bytes), r.ratio_to_fp32 === null ? null : `${(r.ratio_to_fp32 * 100).toFixed(1)} %`, r.exporter, r.agreement,
       r.tool_accuracy === null ? null : pct(r.tool_accuracy), r.param_accuracy === null ? null : pct(r.param_accuracy),
       r.constrained_tool_accuracy === null ? null : `${pct(r.constrained_tool_accuracy)} / ${r.constrained_param_accuracy === null ? '–' : pct(r.constrained_param_accuracy)}`,
       r.calls_valid_free === null && r.calls_valid_constrained === null ? null : `${r.calls_valid_free === null ? '–' : pct(r.calls_valid_free)} → ${r.calls_valid_constrained === null ? '–' : pct(r.calls_valid_constrained)}`,
       r.kept === null ? null : r.kept ? { text: 'kept', cls: 'good' } : { text: `rejected${r.reason ? `: ${r.reason}` : ''}`, cls: 'bad' },
-      fmt(r.latency_p50_ms, 0, ' ms'), fmt(r.latency_p95_ms, 0, ' ms'), fmt(r.tokens_per_s, 1), fmt(r.speedup, 2, '×'),
     ]),
-    { numeric: [2, 3, 6, 7, 11, 12, 13, 14] },
+    { numeric: [1, 2, 5, 6] },
   );
+  const timed = rows.filter((r) => r.engine !== null);
+  const timings = timed.length === 0 ? '' : `<h3>Benchmark</h3>\n${renderTable(
+    ['Variant', 'Engine', 'Size', 'Latency p50', 'p95', 'Tokens/s', 'Speedup'],
+    timed.map((r) => [r.variant, r.engine, bytes(r.bytes), fmt(r.latency_p50_ms, 0, ' ms'), fmt(r.latency_p95_ms, 0, ' ms'), fmt(r.tokens_per_s, 1), fmt(r.speedup, 2, '×')]),
+    { numeric: [2, 3, 4, 5, 6] },
+  )}`;
   const benchmarked = rows.some((r) => r.tokens_per_s !== null);
   const chart = benchmarked ? `<div class="charts"><figure>${await renderChart(buildThroughputChart(rows))}<figcaption>measured on ${escapeHtml(formatMachine(machine))}</figcaption></figure></div>` : '';
   return {
     id: 'variants', title: 'Exported and quantized variants',
-    html: `<p class="note">Accuracy on val; "with grammar": tool / parameter accuracy under the tools' grammar; "calls valid": of the outputs that call, the share whose calls parse and fit their schemas, over every set, free → with the grammar. Speedup is against PyTorch fp32 generate on the same prompts. ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${table}\n${chart}`,
+    html: `<p class="note">Accuracy on val; "with grammar": tool / parameter accuracy under the tools' grammar; "calls valid": of the outputs that call, the share whose calls parse and fit their schemas, over every set, free → with the grammar. Speedup is against PyTorch fp32 generate on the same prompts. ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${variants}\n${timings}\n${chart}`,
   };
 }

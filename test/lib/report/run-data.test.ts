@@ -42,6 +42,25 @@ describe('run data', () => {
     expect(holdout?.predictions.map((p) => p.id)).toEqual(['h1']);
   });
 
+  it('finds the cases of a run folder that was moved: the recorded path below the new place, else the set\'s usual file', async () => {
+    const dir = tmpRun();
+    mkdirSync(path.join(dir, 'attempt-1'));
+    mkdirSync(path.join(dir, 'holdout'));
+    mkdirSync(path.join(dir, 'dataset'));
+    const one = (id: string): string => `${JSON.stringify({ id, query: id, expected: [] })}\n`;
+    writeFileSync(path.join(dir, 'holdout', 'holdout_cases.jsonl'), one('h1'));
+    writeFileSync(path.join(dir, 'dataset', 'suite_cases.jsonl'), one('s1'));
+    const old = path.join('/old/artifacts/runs', path.basename(dir));
+    writeFileSync(path.join(dir, 'attempt-1', 'score-attempt-1-holdout.json'), JSON.stringify({ ...SCORE, cases_path: path.join(old, 'holdout', 'holdout_cases.jsonl') }));
+    writeFileSync(path.join(dir, 'attempt-1', 'score-attempt-1-suite.json'), JSON.stringify({ ...SCORE, cases_path: '/elsewhere/suite.jsonl' }));
+    // a recorded path that climbs out of the folder's new place is refused, not followed
+    writeFileSync(path.join(dir, 'attempt-1', 'score-attempt-1.json'), JSON.stringify({ ...SCORE, cases_path: path.join(old, '..', '..', '..', '..', 'etc', 'passwd') }));
+    writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ status: 'passed', attempts: [] }));
+    const data = await loadRunData(dir, await readSummary(dir));
+    const bySet = Object.fromEntries(data.scores.map((s) => [s.set, s.cases.map((c) => c.id)]));
+    expect(bySet).toEqual({ holdout: ['h1'], suite: ['s1'], val: [] });
+  });
+
   it('says which file is wrong when summary.json is missing or not a summary', async () => {
     const dir = tmpRun();
     await expect(readSummary(dir)).rejects.toThrow(`${path.join(dir, 'summary.json')}: not found`);

@@ -65,6 +65,12 @@ describe('optional sections', () => {
     expect(variants).toContain('85.0 % / 65.0 %');
     expect(variants).toContain('50.0 % → 100.0 %');
     expect(variants).toContain('Bench CPU 9000');
+    // one row per variant in the first table, whatever engines timed it; one row per engine in the second
+    const [perVariant, perEngine] = variants.split('<h3>Benchmark</h3>');
+    expect(perVariant?.match(/rejected: /g)).toHaveLength(1);
+    expect(perVariant?.match(/<tr>/g)).toHaveLength(3); // header, fp32, int4
+    expect(perEngine?.match(/<tr>/g)).toHaveLength(4); // header, pytorch fp32, ts-engine fp32, ts-engine int4
+    expect(perEngine).toContain('7.03×');
     const bars = marksOf(variants, /^generated tokens \/ s: /);
     expect(bars).toHaveLength(3);
     expect(bars).toContain('generated tokens / s: 65.4; name: int4 · ts-engine; variant: int4');
