@@ -3,7 +3,7 @@
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
 import type { RunArtifacts } from '../workflows/export-stages';
-import { pct, writeHtmlReport } from '../lib/report';
+import { pct, renderVariantsMarkdown, writeHtmlReport } from '../lib/report';
 import { formatRateInterval, INTERVAL_NOTE } from '../lib/score';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
@@ -42,7 +42,8 @@ export function renderArtifacts(artifacts: RunArtifacts | undefined): string[] {
   return lines;
 }
 
-// Renders the summary as Markdown: outcome, the guide's before/after table, attempts and stages.
+// Renders the summary as Markdown: outcome, the guide's before/after table, attempts, exported and quantized
+// models, stages.
 export function renderReport(summary: Record<string, unknown>): string {
   const s = summary as {
     spec?: string; model?: string; status?: string; reason?: string; workflowId?: string; runDir?: string;
@@ -90,6 +91,7 @@ export function renderReport(summary: Record<string, unknown>): string {
     lines.push(`| ${a.attempt} | ${a.branch} | ${changes} | ${a.status} | ${pct(a.metrics?.tool_accuracy)} | ${pct(a.train_metrics?.tool_accuracy)} |`);
   }
   lines.push(...renderArtifacts(s.artifacts));
+  lines.push(...renderVariantsMarkdown(summary));
   lines.push('', '## Stages', '', '| Stage | Status | Calls | Time | Note |', '| --- | --- | --- | --- | --- |');
   for (const st of s.stages ?? []) {
     lines.push(`| ${st.name} | ${st.status} | ${st.attempts} | ${(st.durationMs / 1000).toFixed(1)} s | ${(st.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)} |`);

@@ -18,6 +18,8 @@ export interface VariantRow {
   /** Over every set: of the outputs that call, the share whose calls parse and fit their schemas, free and under the grammar. */
   calls_valid_free: number | null;
   calls_valid_constrained: number | null;
+  /** The held-out cases, under the grammar when validate-quantized decoded them so (as `tooltune serve` does), else free. */
+  holdout: HeldOutFigures | null;
   kept: boolean | null;
   reason: string | null;
   latency_p50_ms: number | null;
@@ -25,6 +27,15 @@ export interface VariantRow {
   tokens_per_s: number | null;
   speedup: number | null;
   device: string | null;
+}
+
+// A variant's figures on the held-out cases: the blind check, so the one that says most about a variant.
+export interface HeldOutFigures {
+  tool_accuracy: number | null;
+  param_accuracy: number | null;
+  false_calls: number | null;
+  no_tool_cases: number | null;
+  grammar: boolean;
 }
 
 // The benchmark's rows with the machine it ran on.
@@ -74,9 +85,23 @@ function pooledCallValidity(metrics: unknown, constrained: boolean): number | nu
   return outputs === 0 ? null : valid / outputs;
 }
 
+// The held-out figures of one variant's metrics: under the grammar when scored so, else free; null when neither.
+function heldOutFigures(metrics: unknown): HeldOutFigures | null {
+  if (!isObj(metrics)) return null;
+  for (const [label, grammar] of [['holdout-constrained', true], ['holdout', false]] as const) {
+    const m = metrics[label];
+    if (!isObj(m)) continue;
+    return {
+      tool_accuracy: pickNumber(m, ['tool_accuracy']), param_accuracy: pickNumber(m, ['param_accuracy']),
+      false_calls: pickNumber(m, ['detection.false_calls']), no_tool_cases: pickNumber(m, ['detection.no_tool_cases']), grammar,
+    };
+  }
+  return null;
+}
+
 // An empty row for a variant.
 function blank(variant: string, engine: string | null): VariantRow {
-  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, calls_valid_free: null, calls_valid_constrained: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
+  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, calls_valid_free: null, calls_valid_constrained: null, holdout: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
 }
 
 // Gathers the variant rows: one per exported variant (summary.artifacts.onnx) with its validation
@@ -109,6 +134,7 @@ export function collectVariants(summary: ReportSummary): VariantTable {
     r.constrained_param_accuracy = pickNumber(valConstrained, ['param_accuracy']);
     r.calls_valid_free = pooledCallValidity(o.metrics, false);
     r.calls_valid_constrained = pooledCallValidity(o.metrics, true);
+    r.holdout = heldOutFigures(o.metrics);
     r.kept = typeof o.kept === 'boolean' ? o.kept : null;
     r.reason = Array.isArray(o.reasons) && o.reasons.length ? o.reasons.join('; ') : null;
     r.bytes ??= pickNumber(o, ['bytes_on_disk']);
@@ -134,4 +160,12 @@ export function collectVariants(summary: ReportSummary): VariantTable {
   const host = table && isObj(table.host) ? table.host : null;
   const machine: MachineInfo | null = host ? { hostname: String(host.hostname), cpu_model: String(host.cpu_model), cpu_threads: Number(host.threads), device: 'cpu' } : null;
   return { rows, machine };
+}
+
+// One variant's held-out figures as a table cell, e.g. "91.3 / 61.3 %, 1 of 12 no-tool called (grammar)".
+export function formatHeldOut(h: HeldOutFigures | null): string | null {
+  if (!h || h.tool_accuracy === null) return null;
+  const rate = (x: number | null) => (x === null ? '–' : (x * 100).toFixed(1));
+  const calls = h.false_calls !== null && h.no_tool_cases ? `, ${h.false_calls} of ${h.no_tool_cases} no-tool called` : '';
+  return `${rate(h.tool_accuracy)} / ${rate(h.param_accuracy)} %${calls} (${h.grammar ? 'grammar' : 'free'})`;
 }

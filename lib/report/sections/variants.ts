@@ -1,11 +1,11 @@
 // Section "Exported and quantized variants": per variant its size, agreement, accuracy free and under the
-// grammar, call validity and verdict (kept or rejected); per engine and variant the benchmark's latency,
+// grammar, held-out figures, call validity and verdict (kept or rejected); per engine and variant the benchmark's latency,
 // tokens/s and speedup, with a tokens/s chart when the benchmark ran.
 import { renderChart, type ChartSpec } from '../chart';
 import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
 import { formatMachine } from '../machine';
 import type { RunData } from '../run-data';
-import { collectVariants, type VariantRow } from '../variants';
+import { collectVariants, formatHeldOut, type VariantRow } from '../variants';
 
 // Horizontal bars of decode tokens/s per (engine, variant).
 export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
@@ -33,11 +33,12 @@ export async function renderVariantsSection(data: RunData): Promise<Section | nu
   if (rows.length === 0) return null;
   const fmt = (n: number | null, digits: number, unit = '') => (n === null ? null : `${n.toFixed(digits)}${unit}`);
   const variants = renderTable(
-    ['Variant', 'Size', 'vs fp32', 'Exporter', 'Agreement', 'Tool acc.', 'Param acc.', 'With grammar', 'Calls valid', 'Verdict'],
+    ['Variant', 'Size', 'vs fp32', 'Exporter', 'Agreement', 'Tool acc.', 'Param acc.', 'With grammar', 'Held-out', 'Calls valid', 'Verdict'],
     firstRowPerVariant(rows).map((r) => [
       r.variant, bytes(r.bytes), r.ratio_to_fp32 === null ? null : `${(r.ratio_to_fp32 * 100).toFixed(1)} %`, r.exporter, r.agreement,
       r.tool_accuracy === null ? null : pct(r.tool_accuracy), r.param_accuracy === null ? null : pct(r.param_accuracy),
       r.constrained_tool_accuracy === null ? null : `${pct(r.constrained_tool_accuracy)} / ${r.constrained_param_accuracy === null ? '–' : pct(r.constrained_param_accuracy)}`,
+      formatHeldOut(r.holdout),
       r.calls_valid_free === null && r.calls_valid_constrained === null ? null : `${r.calls_valid_free === null ? '–' : pct(r.calls_valid_free)} → ${r.calls_valid_constrained === null ? '–' : pct(r.calls_valid_constrained)}`,
       r.kept === null ? null : r.kept ? { text: 'kept', cls: 'good' } : { text: `rejected${r.reason ? `: ${r.reason}` : ''}`, cls: 'bad' },
     ]),
@@ -53,6 +54,6 @@ export async function renderVariantsSection(data: RunData): Promise<Section | nu
   const chart = benchmarked ? `<div class="charts"><figure>${await renderChart(buildThroughputChart(rows))}<figcaption>measured on ${escapeHtml(formatMachine(machine))}</figcaption></figure></div>` : '';
   return {
     id: 'variants', title: 'Exported and quantized variants',
-    html: `<p class="note">Accuracy on val; "with grammar": tool / parameter accuracy under the tools' grammar; "calls valid": of the outputs that call, the share whose calls parse and fit their schemas, over every set, free → with the grammar. Speedup is against PyTorch fp32 generate on the same prompts. ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${variants}\n${timings}\n${chart}`,
+    html: `<p class="note">Accuracy on val; "with grammar": tool / parameter accuracy under the tools' grammar; "held-out": tool / parameter accuracy on the held-out cases and the no-tool ones answered with a call, decoded as marked; "calls valid": of the outputs that call, the share whose calls parse and fit their schemas, over every set, free → with the grammar. Speedup is against PyTorch fp32 generate on the same prompts. ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${variants}\n${timings}\n${chart}`,
   };
 }

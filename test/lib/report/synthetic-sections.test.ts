@@ -29,7 +29,7 @@ function fullData(): RunData {
         recommended: 'fp32', reason: 'fp32 is the smallest variant that keeps the accuracy', summary_path: 'v.json',
         variants: [
           { format: 'fp32', kept: true, reasons: [], bytes_on_disk: 1_140_000_000, tool_accuracy_drop: 0, max_accuracy_drop: 0.01, metrics: { val: { tool_accuracy: 0.9, param_accuracy: 0.7 } }, mean_latency_ms: 400 },
-          { format: 'int4', kept: false, reasons: ['val: tool accuracy 80.0 % below 90 %'], bytes_on_disk: 235_000_000, tool_accuracy_drop: 0.1, max_accuracy_drop: 0.03, metrics: { val: { tool_accuracy: 0.8, param_accuracy: 0.6, call_validity: { outputs_with_calls: 10, valid: 5, rate: 0.5 } }, 'val-constrained': { tool_accuracy: 0.85, param_accuracy: 0.65, call_validity: { outputs_with_calls: 9, valid: 9, rate: 1 } }, 'holdout-constrained': { call_validity: { outputs_with_calls: 11, valid: 11, rate: 1 } } }, mean_latency_ms: 130 },
+          { format: 'int4', kept: false, reasons: ['val: tool accuracy 80.0 % below 90 %'], bytes_on_disk: 235_000_000, tool_accuracy_drop: 0.1, max_accuracy_drop: 0.03, metrics: { val: { tool_accuracy: 0.8, param_accuracy: 0.6, call_validity: { outputs_with_calls: 10, valid: 5, rate: 0.5 } }, 'val-constrained': { tool_accuracy: 0.85, param_accuracy: 0.65, call_validity: { outputs_with_calls: 9, valid: 9, rate: 1 } }, 'holdout-constrained': { tool_accuracy: 0.75, param_accuracy: 0.5, detection: { no_tool_cases: 8, false_calls: 2 }, call_validity: { outputs_with_calls: 11, valid: 11, rate: 1 } } }, mean_latency_ms: 130 },
         ],
       },
       benchmark: {
@@ -64,6 +64,7 @@ describe('optional sections', () => {
     expect(variants).toContain('top-1 agreement 0.875');
     expect(variants).toContain('85.0 % / 65.0 %');
     expect(variants).toContain('50.0 % → 100.0 %');
+    expect(variants).toContain('75.0 / 50.0 %, 2 of 8 no-tool called (grammar)');
     expect(variants).toContain('Bench CPU 9000');
     // one row per variant in the first table, whatever engines timed it; one row per engine in the second
     const [perVariant, perEngine] = variants.split('<h3>Benchmark</h3>');

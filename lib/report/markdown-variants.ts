@@ -1,0 +1,41 @@
+// report.md's "Quantized variants" section: each variant's accuracy free, under the grammar and on the held-out
+// cases, its verdict and the recommended one, then the benchmark's decode figures, so that a terminal or a diff
+// shows what report.html shows about them.
+import { pct } from './html';
+import type { ReportSummary } from './run-data';
+import { collectVariants, formatHeldOut, type VariantRow } from './variants';
+
+// A Markdown cell: text with pipes escaped and newlines folded, or a dash.
+function cell(text: string | null | undefined): string {
+  return text ? text.replace(/\|/g, '\\|').replace(/\n/g, ' ') : '—';
+}
+
+// "tool / param %" for a pair of rates, or null when the first is missing.
+function pair(tool: number | null, param: number | null): string | null {
+  return tool === null ? null : `${pct(tool)} / ${pct(param)}`;
+}
+
+// The section's lines (with a leading blank line); none when validate-quantized and the benchmark did not run.
+export function renderVariantsMarkdown(summary: ReportSummary): string[] {
+  const { rows } = collectVariants(summary);
+  const validated = rows.filter((r, i) => r.kept !== null && rows.findIndex((x) => x.variant === r.variant) === i);
+  const timed = rows.filter((r): r is VariantRow & { engine: string } => r.engine !== null && r.tokens_per_s !== null);
+  if (validated.length === 0 && timed.length === 0) return [];
+  const lines = ['', '## Quantized variants'];
+  if (validated.length > 0) {
+    lines.push('', '| Variant | Val: tool / param | Val with the grammar | Held-out | Verdict |', '| --- | --- | --- | --- | --- |');
+    for (const r of validated) {
+      const verdict = r.kept ? 'kept' : `rejected${r.reason ? `: ${r.reason}` : ''}`;
+      lines.push(`| ${r.variant} | ${cell(pair(r.tool_accuracy, r.param_accuracy))} | ${cell(pair(r.constrained_tool_accuracy, r.constrained_param_accuracy))} | ${cell(formatHeldOut(r.holdout))} | ${cell(verdict)} |`);
+    }
+    const v = summary.validation as { recommended?: string | null; reason?: string } | undefined;
+    lines.push('', v?.recommended ? `Recommended: **${v.recommended}** (${v.reason ?? ''}); \`tooltune generate\` and \`serve\` load it.` : `No variant recommended${v?.reason ? `: ${v.reason}` : ''}.`);
+  }
+  if (timed.length > 0) {
+    lines.push('', '| Engine | Variant | Decode tokens/s | Speedup against PyTorch fp32 | Latency p50 |', '| --- | --- | --- | --- | --- |');
+    for (const r of timed) lines.push(`| ${r.engine} | ${r.variant} | ${r.tokens_per_s?.toFixed(1)} | ${r.speedup === null ? '—' : `${r.speedup.toFixed(2)}x`} | ${r.latency_p50_ms === null ? '—' : `${r.latency_p50_ms.toFixed(0)} ms`} |`);
+    const path = (summary.benchmark as { markdown_path?: string } | undefined)?.markdown_path;
+    if (path) lines.push('', `Every figure of the benchmark (prefill, time to first token, memory, roofline): ${path}`);
+  }
+  return lines;
+}

@@ -1,0 +1,43 @@
+// report.md's "Quantized variants" section: each validated variant once (whatever engines timed it), its
+// held-out figures under the grammar, the verdict and the recommended variant, then the benchmark's rows.
+import { describe, expect, it } from 'vitest';
+import { renderReport } from '../../../activities/report';
+import { renderVariantsMarkdown } from '../../../lib/report';
+
+const detection = (falseCalls: number) => ({ tool_cases: 68, no_tool_cases: 12, recall: 1, precision: 0.98, false_calls: falseCalls, false_call_rate: falseCalls / 12 });
+
+const SUMMARY = {
+  validation: {
+    recommended: 'int8', reason: 'int8 is the smallest variant that keeps the accuracy',
+    variants: [
+      { format: 'int8', kept: true, reasons: [], metrics: { val: { tool_accuracy: 0.917, param_accuracy: 0.722 }, 'val-constrained': { tool_accuracy: 0.917, param_accuracy: 0.722 }, 'holdout-constrained': { tool_accuracy: 0.9125, param_accuracy: 0.6125, detection: detection(1) } } },
+      { format: 'int4', kept: false, reasons: ['val: tool_accuracy 86.1 % is not above 90.0 %'], metrics: { val: { tool_accuracy: 0.861, param_accuracy: 0.611 }, holdout: { tool_accuracy: 0.85, param_accuracy: 0.5, detection: detection(4) } } },
+    ],
+  },
+  benchmark: {
+    markdown_path: '/runs/r/benchmark/benchmark.md',
+    tables: [{ host: { hostname: 'h', cpu_model: 'c', threads: 2 }, rows: [
+      { engine: 'pytorch', variant: 'fp32', decode_tokens_per_s: 23.4, decode_speedup: 1, latency_ms_p50: 2071 },
+      { engine: 'ort-genai', variant: 'int8', decode_tokens_per_s: 189.8, decode_speedup: 8.1, latency_ms_p50: 277.6 },
+      { engine: 'ts-engine', variant: 'int8', decode_tokens_per_s: 150, decode_speedup: 6.4, latency_ms_p50: 341.9 },
+    ] }],
+  },
+};
+
+describe('report.md quantized variants', () => {
+  it('lists each validated variant once with its held-out figures and verdict, the recommendation and the benchmark', () => {
+    const text = renderVariantsMarkdown(SUMMARY).join('\n');
+    expect(text).toContain('| int8 | 91.7 % / 72.2 % | 91.7 % / 72.2 % | 91.3 / 61.3 %, 1 of 12 no-tool called (grammar) | kept |');
+    expect(text).toContain('| int4 | 86.1 % / 61.1 % | — | 85.0 / 50.0 %, 4 of 12 no-tool called (free) | rejected: val: tool_accuracy 86.1 % is not above 90.0 % |');
+    expect(text.match(/^\| int8 \|/gm)).toHaveLength(1); // two engines timed int8; the validation table still has one row
+    expect(text).toContain('Recommended: **int8** (int8 is the smallest variant that keeps the accuracy)');
+    expect(text).toContain('| ts-engine | int8 | 150.0 | 6.40x | 342 ms |');
+    expect(text).toContain('/runs/r/benchmark/benchmark.md');
+  });
+
+  it('says when no variant is recommended, and is left out of a run that validated and timed nothing', () => {
+    const none = { validation: { recommended: null, reason: 'no variant passes: int4 (val: tool_accuracy 20.0 % is not above 90.0 %)', variants: [SUMMARY.validation.variants[1]] } };
+    expect(renderVariantsMarkdown(none).join('\n')).toContain('No variant recommended: no variant passes: int4');
+    expect(renderReport({ spec: 'tiny', attempts: [], stages: [] })).not.toContain('Quantized variants');
+  });
+});
