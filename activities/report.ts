@@ -113,12 +113,17 @@ function renderDetection(metrics: Record<string, ScoreMetrics | undefined>): str
     '| Case set | Recall | Precision | False calls | False-call rate |', '| --- | --- | --- | --- | --- |', ...rows];
 }
 
+// Writes report.md and report.html into the run folder from its summary (atomically); `tooltune report` calls
+// it to rebuild both after an upgrade.
+export async function writeReportPages(runDir: string, summary: Record<string, unknown>): Promise<{ report_path: string; html_path: string }> {
+  const reportPath = resolveInside(runDir, 'report.md');
+  await writeFileAtomic(reportPath, renderReport(summary));
+  return { report_path: reportPath, html_path: await writeHtmlReport(runDir, summary) };
+}
+
 // Writes summary.json, report.md and report.html into the run folder.
 export async function writeReport(input: ReportInput): Promise<ReportOutput> {
   const summaryPath = resolveInside(input.run_dir, 'summary.json');
-  const reportPath = resolveInside(input.run_dir, 'report.md');
   await writeJsonAtomic(summaryPath, input.summary);
-  await writeFileAtomic(reportPath, renderReport(input.summary));
-  const htmlPath = await writeHtmlReport(input.run_dir, input.summary);
-  return { summary_path: summaryPath, report_path: reportPath, html_path: htmlPath };
+  return { summary_path: summaryPath, ...(await writeReportPages(input.run_dir, input.summary)) };
 }

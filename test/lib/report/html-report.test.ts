@@ -4,6 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../../activities/report';
 import { loadRunData, readSummary, renderHtmlReport, type RunData } from '../../../lib/report';
@@ -108,6 +109,22 @@ describe('report.html of a real tiny run', () => {
       const out = await writeReport({ run_dir: dir, summary: JSON.parse(readFileSync(path.join(FIXTURE, 'summary.json'), 'utf8')) });
       expect(out.html_path).toBe(path.join(dir, 'report.html'));
       expect(sectionIds(readFileSync(out.html_path!, 'utf8'))).toContain('training');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is rebuilt, report.md with it, by `tooltune report`', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tooltune-report-cli-'));
+    try {
+      cpSync(FIXTURE, dir, { recursive: true });
+      const bin = fileURLToPath(new URL('../../../bin/tooltune.mjs', import.meta.url));
+      const r = await execa(process.execPath, [bin, 'report', dir, '--json'], { env: { NO_COLOR: '1' }, reject: false, timeout: 60_000 });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { runDir: string; html: string; markdown: string };
+      expect(out).toEqual({ runDir: dir, html: path.join(dir, 'report.html'), markdown: path.join(dir, 'report.md') });
+      expect(readFileSync(out.markdown, 'utf8')).toContain('## Baseline against fine-tuned (validation cases)');
+      expect(sectionIds(readFileSync(out.html, 'utf8'))).toContain('training');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
