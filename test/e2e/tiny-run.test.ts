@@ -72,7 +72,9 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('end to end on the tiny model',
     expect(html).toMatch(/aria-label="step: \d+; loss: [\d.]+; attempt: attempt 1"/);
     const rebuilt = await tooltune(['report', summary.workflowId, '--json']);
     expect(rebuilt.exitCode, rebuilt.stderr).toBe(0);
-    expect(JSON.parse(rebuilt.stdout)).toEqual({ runDir: summary.runDir, html: path.join(summary.runDir, 'report.html') });
+    expect(JSON.parse(rebuilt.stdout)).toEqual({ runDir: summary.runDir, html: path.join(summary.runDir, 'report.html'), markdown: path.join(summary.runDir, 'report.md') });
+    // the tiny spec quantizes and benchmarks: report.md says which variant was kept and how fast each ran
+    expect(readFileSync(path.join(summary.runDir, 'report.md'), 'utf8')).toMatch(/## Quantized variants[\s\S]*\| Engine \| Variant \| Decode tokens\/s/);
 
     // peft loads the adapter as it is.
     const load = await execa(pythonPath(), ['-c', [
