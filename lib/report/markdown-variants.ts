@@ -3,7 +3,7 @@
 // shows what report.html shows about them.
 import { pct } from './html';
 import type { ReportSummary } from './run-data';
-import { collectVariants, formatHeldOut, type VariantRow } from './variants';
+import { collectVariants, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
 
 // A Markdown cell: text with pipes escaped and newlines folded, or a dash.
 function cell(text: string | null | undefined): string {
@@ -18,7 +18,7 @@ function pair(tool: number | null, param: number | null): string | null {
 // The section's lines (with a leading blank line); none when validate-quantized and the benchmark did not run.
 export function renderVariantsMarkdown(summary: ReportSummary): string[] {
   const { rows } = collectVariants(summary);
-  const validated = rows.filter((r, i) => r.kept !== null && rows.findIndex((x) => x.variant === r.variant) === i);
+  const validated = firstRowPerVariant(rows).filter((r) => r.kept !== null);
   const timed = rows.filter((r): r is VariantRow & { engine: string } => r.engine !== null && r.tokens_per_s !== null);
   if (validated.length === 0 && timed.length === 0) return [];
   const lines = ['', '## Quantized variants'];

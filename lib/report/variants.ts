@@ -162,6 +162,13 @@ export function collectVariants(summary: ReportSummary): VariantTable {
   return { rows, machine };
 }
 
+// One row per variant, whichever engine rows the benchmark added for it (report.html and report.md list
+// variants once, then the engines' timings apart).
+export function firstRowPerVariant(rows: VariantRow[]): VariantRow[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => !seen.has(r.variant) && seen.add(r.variant));
+}
+
 // One variant's held-out figures as a table cell, e.g. "91.3 / 61.3 %, 1 of 12 no-tool called (grammar)".
 export function formatHeldOut(h: HeldOutFigures | null): string | null {
   if (!h || h.tool_accuracy === null) return null;

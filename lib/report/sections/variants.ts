@@ -5,7 +5,7 @@ import { renderChart, type ChartSpec } from '../chart';
 import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
 import { formatMachine } from '../machine';
 import type { RunData } from '../run-data';
-import { collectVariants, formatHeldOut, type VariantRow } from '../variants';
+import { collectVariants, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
 
 // Horizontal bars of decode tokens/s per (engine, variant).
 export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
@@ -18,12 +18,6 @@ export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
       { mark: { type: 'text', align: 'left', dx: 3, fontSize: 10 }, encoding: { y: { field: 'name', type: 'nominal', sort: '-x' }, x: { field: 'tokens_per_s', type: 'quantitative' }, text: { field: 'tokens_per_s', type: 'quantitative', format: '.1f' } } },
     ],
   } as ChartSpec;
-}
-
-// One row per variant, whichever engine rows the benchmark added for it.
-function firstRowPerVariant(rows: VariantRow[]): VariantRow[] {
-  const seen = new Set<string>();
-  return rows.filter((r) => !seen.has(r.variant) && seen.add(r.variant));
 }
 
 // Renders the section; null when the run exported no variant and benchmarked nothing. Two tables, so that
