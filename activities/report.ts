@@ -3,7 +3,7 @@
 import { writeFileAtomic, writeJsonAtomic } from '../lib/atomic-write';
 import { resolveInside } from '../lib/paths';
 import type { RunArtifacts } from '../workflows/export-stages';
-import { pct, renderVariantsMarkdown, writeHtmlReport } from '../lib/report';
+import { escapeMarkdownCell, pct, renderVariantsMarkdown, writeHtmlReport } from '../lib/report';
 import { formatRateInterval, INTERVAL_NOTE } from '../lib/score';
 import type { ReportInput, ReportOutput, ScoreMetrics } from './types';
 
@@ -94,7 +94,7 @@ export function renderReport(summary: Record<string, unknown>): string {
   lines.push(...renderVariantsMarkdown(summary));
   lines.push('', '## Stages', '', '| Stage | Status | Calls | Time | Note |', '| --- | --- | --- | --- | --- |');
   for (const st of s.stages ?? []) {
-    lines.push(`| ${st.name} | ${st.status} | ${st.attempts} | ${(st.durationMs / 1000).toFixed(1)} s | ${(st.detail ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').slice(0, 200)} |`);
+    lines.push(`| ${st.name} | ${st.status} | ${st.attempts} | ${(st.durationMs / 1000).toFixed(1)} s | ${escapeMarkdownCell(st.detail ?? '').slice(0, 200)} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,7 +18,7 @@ export { loadRunData, readSummary, type ReportSummary, type RunData } from './ru
 // One percentage format for report.md and report.html.
 export { pct } from './html';
 // report.md's section on the quantized variants and the benchmark.
-export { renderVariantsMarkdown } from './markdown-variants';
+export { escapeMarkdownCell, renderVariantsMarkdown } from './markdown-variants';
 
 // Renders the page from the run's data; sections without data are left out.
 export async function renderHtmlReport(data: RunData, machine: MachineInfo = describeThisMachine(), now = new Date()): Promise<string> {

@@ -3,11 +3,16 @@
 // shows what report.html shows about them.
 import { pct } from './html';
 import type { ReportSummary } from './run-data';
-import { collectVariants, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
+import { collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
 
-// A Markdown cell: text with pipes escaped and newlines folded, or a dash.
+// Text made safe for one Markdown table cell: pipes escaped, newlines folded.
+export function escapeMarkdownCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+// A Markdown cell: the text escaped, or a dash.
 function cell(text: string | null | undefined): string {
-  return text ? text.replace(/\|/g, '\\|').replace(/\n/g, ' ') : '—';
+  return text ? escapeMarkdownCell(text) : '—';
 }
 
 // "tool / param %" for a pair of rates, or null when the first is missing.
@@ -25,8 +30,7 @@ export function renderVariantsMarkdown(summary: ReportSummary): string[] {
   if (validated.length > 0) {
     lines.push('', '| Variant | Val: tool / param | Val with the grammar | Held-out | Verdict |', '| --- | --- | --- | --- | --- |');
     for (const r of validated) {
-      const verdict = r.kept ? 'kept' : `rejected${r.reason ? `: ${r.reason}` : ''}`;
-      lines.push(`| ${r.variant} | ${cell(pair(r.tool_accuracy, r.param_accuracy))} | ${cell(pair(r.constrained_tool_accuracy, r.constrained_param_accuracy))} | ${cell(formatHeldOut(r.holdout))} | ${cell(verdict)} |`);
+      lines.push(`| ${r.variant} | ${cell(pair(r.tool_accuracy, r.param_accuracy))} | ${cell(pair(r.constrained_tool_accuracy, r.constrained_param_accuracy))} | ${cell(formatHeldOut(r.holdout))} | ${cell(describeVerdict(r))} |`);
     }
     const v = summary.validation as { recommended?: string | null; reason?: string } | undefined;
     lines.push('', v?.recommended ? `Recommended: **${v.recommended}** (${v.reason ?? ''}); \`tooltune generate\` and \`serve\` load it.` : `No variant recommended${v?.reason ? `: ${v.reason}` : ''}.`);

@@ -169,6 +169,11 @@ export function firstRowPerVariant(rows: VariantRow[]): VariantRow[] {
   return rows.filter((r) => !seen.has(r.variant) && seen.add(r.variant));
 }
 
+// "kept", or "rejected: <reasons>", or null when the variant was not validated.
+export function describeVerdict(r: VariantRow): string | null {
+  return r.kept === null ? null : r.kept ? 'kept' : `rejected${r.reason ? `: ${r.reason}` : ''}`;
+}
+
 // One variant's held-out figures as a table cell, e.g. "91.3 / 61.3 %, 1 of 12 no-tool called (grammar)".
 export function formatHeldOut(h: HeldOutFigures | null): string | null {
   if (!h || h.tool_accuracy === null) return null;

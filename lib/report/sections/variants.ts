@@ -5,7 +5,7 @@ import { renderChart, type ChartSpec } from '../chart';
 import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
 import { formatMachine } from '../machine';
 import type { RunData } from '../run-data';
-import { collectVariants, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
+import { collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
 
 // Horizontal bars of decode tokens/s per (engine, variant).
 export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
@@ -34,7 +34,7 @@ export async function renderVariantsSection(data: RunData): Promise<Section | nu
       r.constrained_tool_accuracy === null ? null : `${pct(r.constrained_tool_accuracy)} / ${r.constrained_param_accuracy === null ? '–' : pct(r.constrained_param_accuracy)}`,
       formatHeldOut(r.holdout),
       r.calls_valid_free === null && r.calls_valid_constrained === null ? null : `${r.calls_valid_free === null ? '–' : pct(r.calls_valid_free)} → ${r.calls_valid_constrained === null ? '–' : pct(r.calls_valid_constrained)}`,
-      r.kept === null ? null : r.kept ? { text: 'kept', cls: 'good' } : { text: `rejected${r.reason ? `: ${r.reason}` : ''}`, cls: 'bad' },
+      r.kept === null ? null : { text: describeVerdict(r) as string, cls: r.kept ? 'good' : 'bad' },
     ]),
     { numeric: [1, 2, 5, 6] },
   );
