@@ -207,9 +207,9 @@ export interface ExperimentSpecInput {
      */
     gradient_checkpointing?: boolean;
     /**
-     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype (the frozen weights of the LoRA-targeted layers are stored in bfloat16, as every product reads them: no cast per pass, half their memory; merges start again from the base in its own dtype); about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. Predictions and exports stay in the weights' dtype.
+     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype (the frozen weights of the LoRA-targeted layers are stored in bfloat16, as every product reads them: no cast per pass, half their memory; merges start again from the base in its own dtype); about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. It needs native bfloat16 (a CUDA GPU with bf16, or a CPU with AVX-512 or AMX): elsewhere the preflight stops the run (InvalidSpec), because emulated bf16 steps ran about 20-25x slower than float32 ones on an AVX2-only CPU (docs/BENCHMARKS.md). auto: bf16 where it is native, no elsewhere (the training log says which). Predictions and exports stay in the weights' dtype.
      */
-    mixed_precision?: "no" | "bf16";
+    mixed_precision?: "no" | "bf16" | "auto";
     /**
      * Put examples of similar length in the same micro-batch (within groups of 8 micro-batches of a random order, reshuffled every epoch) so less of each batch is padding: on the CPU demo's data padding falls from 38 % to 10 % of the tokens a step computes. Off: plain random micro-batches.
      */
@@ -980,9 +980,9 @@ export interface ExperimentSpec {
      */
     gradient_checkpointing: boolean;
     /**
-     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype (the frozen weights of the LoRA-targeted layers are stored in bfloat16, as every product reads them: no cast per pass, half their memory; merges start again from the base in its own dtype); about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. Predictions and exports stay in the weights' dtype.
+     * Compute precision of the training and evaluation passes. no: the weights' dtype throughout. bf16: matrix products in bfloat16 under torch.autocast while the LoRA weights, gradients and optimizer state stay in the weights' dtype (the frozen weights of the LoRA-targeted layers are stored in bfloat16, as every product reads them: no cast per pass, half their memory; merges start again from the base in its own dtype); about 1.5x faster on a CPU with AVX-512 BF16 (docs/QUALITY.md), and what the guide's bf16 means on a GPU. It needs native bfloat16 (a CUDA GPU with bf16, or a CPU with AVX-512 or AMX): elsewhere the preflight stops the run (InvalidSpec), because emulated bf16 steps ran about 20-25x slower than float32 ones on an AVX2-only CPU (docs/BENCHMARKS.md). auto: bf16 where it is native, no elsewhere (the training log says which). Predictions and exports stay in the weights' dtype.
      */
-    mixed_precision: "no" | "bf16";
+    mixed_precision: "no" | "bf16" | "auto";
     /**
      * Put examples of similar length in the same micro-batch (within groups of 8 micro-batches of a random order, reshuffled every epoch) so less of each batch is padding: on the CPU demo's data padding falls from 38 % to 10 % of the tokens a step computes. Off: plain random micro-batches.
      */

@@ -79,7 +79,7 @@ class TrainingConfig:
     save_steps: int = 50
     merge_adapter: bool = False
     gradient_checkpointing: bool = False
-    mixed_precision: Literal["no", "bf16"] = "no"
+    mixed_precision: Literal["no", "bf16", "auto"] = "no"
     group_by_length: bool = False
     attn_implementation: Literal["sdpa", "eager"] = "sdpa"
     max_grad_norm: float = 1.0

@@ -7,7 +7,7 @@ import json
 import random
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from .errors import InvalidSpec, OutOfMemory, is_oom
 from .fault_hooks import FAKE_OOM_ENV, FaultHooks, TestHookError, read_hooks
 from .heartbeat import Heartbeater, beat, cancelled, in_activity
 from .lora import num_decoder_layers, peft_config, resolve_targets, store_frozen_bf16
-from .modelio import load_model, load_tokenizer, resolve_device
+from .modelio import load_model, load_tokenizer, resolve_device, resolve_precision
 from .paths import atomic_write_json, inside, require_run_dir
 from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
 
@@ -128,7 +128,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     from peft import get_peft_model, prepare_model_for_kbit_training
     from transformers import get_scheduler
 
-    cfg = inp.training
+    cfg = replace(inp.training, mixed_precision=resolve_precision(inp.training.mixed_precision, device))
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     tok = load_tokenizer(inp.model_path, inp.model)
@@ -136,7 +136,8 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     val, va_trunc = load_examples(inp.val_path, tok, inp.record_format, cfg.max_seq_length, "val_path")
     longest = longest_answer(train, val)
     log(f"start device={device} 4bit={use_4bit} train={len(train)} val={len(val)} truncated={tr_trunc}+{va_trunc} "
-        f"longest_answer={longest} attention={cfg.attn_implementation}")
+        f"longest_answer={longest} attention={cfg.attn_implementation} precision={cfg.mixed_precision}"
+        + (" (auto)" if inp.training.mixed_precision == "auto" else ""))
     model = load_model(inp.model_path, inp.model, device, use_4bit, cfg.attn_implementation)
     if use_4bit:
         model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.gradient_checkpointing)

@@ -27,7 +27,7 @@ from .errors import InvalidSpec
 from .gguf_cache import ensure_converted, gguf_path
 from .heartbeat import Heartbeater
 from .lora import check_modules_to_save, linear_modules, resolve_targets, trainable_parameter_count
-from .modelio import load_config, resolve_device, torch_dtype
+from .modelio import load_config, resolve_device, resolve_precision, torch_dtype
 from .paths import artifacts_root, inside, require_run_dir
 from .tiny import ensure_tiny
 
@@ -109,6 +109,8 @@ def run_preflight(inp: PreflightInput) -> PreflightOutput:
 
     run_dir = require_run_dir(inp.run_dir)
     device, use_4bit = resolve_device(inp.model)
+    if inp.training is not None:
+        resolve_precision(inp.training.mixed_precision, device)  # an unworkable bf16 fails here, before any download
     model_path = materialize(inp, run_dir)
     config = load_config(model_path, inp.model)
     model = meta_model(config, inp.model.trust_remote_code)

@@ -45,7 +45,7 @@ def main() -> None:
     ap.add_argument("--accum", type=int, default=1)
     ap.add_argument("--max-seq-length", type=int, default=256)
     ap.add_argument("--max-new-tokens", type=int, default=128, help="evaluation.max_new_tokens (the demo's)")
-    ap.add_argument("--mixed-precision", default="no", choices=["no", "bf16"])
+    ap.add_argument("--mixed-precision", default="no", choices=["no", "bf16", "auto"])
     ap.add_argument("--predict-batch", type=int, default=16)
     ap.add_argument("--group-by-length", action="store_true")
     ap.add_argument("--lora-dropout", type=float, default=0.05)

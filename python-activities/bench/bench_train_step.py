@@ -38,6 +38,7 @@ SETTINGS = [
     ("bf16, dropout 0, length-grouped, eager attention", "bf16", 0.0, True, "eager", False, None),
     ("bf16, dropout 0, length-grouped, eager attention, frozen weights bf16", "bf16", 0.0, True, "eager", True, None),
     ("the same, LoRA on the last 15 layers only", "bf16", 0.0, True, "eager", True, 15),
+    ("fp32, dropout 0, length-grouped, eager attention (the demo where bf16 is not native: mixed_precision auto)", "no", 0.0, True, "eager", False, None),
 ]
 
 
@@ -91,7 +92,8 @@ def main() -> None:
         rec = json.loads(line)
         p, c = encode(tok, rec["prompt"], rec["completion"], "text")
         examples.append(Encoded(p + c, [IGNORE] * len(p) + c))
-    print(f"machine: {platform.processor() or platform.machine()}, {a.threads} threads; {len(examples)} examples in {a.data}")
+    print(f"machine: {platform.processor() or platform.machine()}, torch CPU capability {torch.backends.cpu.get_cpu_capability()}, "
+          f"native bf16 {torch.ops.mkldnn._is_mkldnn_bf16_supported()}, {a.threads} threads; {len(examples)} examples in {a.data}")
     print("| setting | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: |")
     first = None
     for label, precision, dropout, grouped, attn, frozen_bf16, last in [SETTINGS[i] for i in a.rows] if a.rows else SETTINGS:

@@ -177,11 +177,17 @@ def test_peak_memory_is_recorded(tiny_run):
     assert m["peak_rss_since"] in ("activity start", "process start") and "peak_cuda_bytes" in m
 
 
-def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
+def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference, monkeypatch):
     """mixed_precision bf16 runs the matmuls in bfloat16 (the loss differs a little from float32's) and
     still learns, here with length-grouped batches and eager attention too; the adapter it saves stays float32,
-    and the merged model is the float32 base plus the adapter."""
+    and the merged model is the float32 base plus the adapter. (On a CPU without native bf16 the stage would
+    refuse it, test_precision_resolves_to_what_the_device_does_natively: the tiny model's emulated steps are
+    cheap enough to check the arithmetic anywhere.)"""
     import torch
+
+    from activities import modelio
+
+    monkeypatch.setattr(modelio, "native_bf16", lambda device: True)
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
 
@@ -214,6 +220,26 @@ def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference):
     expected = fresh.merge_and_unload().state_dict()
     assert all(t.dtype == torch.float32 for t in merged.values())
     assert all(torch.equal(t, expected[k]) for k, t in merged.items())
+
+
+def test_precision_resolves_to_what_the_device_does_natively(tiny_run, monkeypatch):
+    """auto trains in bf16 where bfloat16 is native and in float32 elsewhere, and the log says which; an explicit
+    bf16 where it is not native is refused (InvalidSpec) before any step."""
+    from activities import modelio
+    from activities.errors import InvalidSpec
+    from activities.modelio import resolve_precision
+
+    for native, expected in ((True, "bf16"), (False, "no")):
+        monkeypatch.setattr(modelio, "native_bf16", lambda device, native=native: native)
+        assert resolve_precision("auto", "cpu") == expected
+        assert resolve_precision("no", "cpu") == "no"
+    with pytest.raises(InvalidSpec, match="training.mixed_precision is bf16.*use auto"):
+        resolve_precision("bf16", "cpu")
+    training = replace(QUICK, mixed_precision="auto", max_steps=2)
+    out = run_finetune(_inp(tiny_run, "auto", training=training))
+    assert "precision=no (auto)" in Path(out.log_path).read_text()
+    with pytest.raises(InvalidSpec):
+        run_finetune(_inp(tiny_run, "bf16-refused", training=replace(training, mixed_precision="bf16")))
 
 
 def test_last_layers_adapts_only_the_top_layers_and_merges(tiny_run):

@@ -73,6 +73,20 @@ def test_4bit_without_gpu(tiny_run):
     assert out.load_in_4bit is False and out.device == "cpu"
 
 
+def test_bf16_without_native_support_fails_before_any_download(tiny_run, tmp_path, monkeypatch):
+    """An explicit training.mixed_precision bf16 on a device without native bfloat16 stops the preflight
+    (non-retryable InvalidSpec naming the key), before the model is fetched; auto passes."""
+    from activities import modelio
+    from activities.contracts import TrainingConfig
+
+    monkeypatch.setattr(modelio, "native_bf16", lambda device: False)
+    missing = ModelConfig(model_name=str(tmp_path / "not-fetched-yet"), source="hub")
+    with pytest.raises(InvalidSpec, match="training.mixed_precision") as e:
+        run_preflight(replace(_inp(tiny_run, model=missing), training=TrainingConfig(mixed_precision="bf16")))
+    assert e.value.non_retryable
+    assert run_preflight(replace(_inp(tiny_run), training=TrainingConfig(mixed_precision="auto"))).device == "cpu"
+
+
 def test_missing_models(tiny_run, tmp_path):
     with pytest.raises(ModelNotFound):
         run_preflight(_inp(tiny_run, model=ModelConfig(model_name="g", source="gguf", gguf_file=str(tmp_path / "no.gguf"))))
