@@ -19,8 +19,9 @@ export interface ParsedRecord {
   calls: ToolCall[];
 }
 
-// The category a record gets when it names none: the tool's own for one call, the guide's otherwise.
+// The category a record gets when it names none: no-tool for a plain answer, the tool's own for one call, the guide's otherwise.
 export function categoryOf(calls: readonly ToolCall[]): string {
+  if (calls.length === 0) return 'no-tool';
   if (calls.length > 1) return 'multi-step';
   const tool = calls[0]?.tool ?? '';
   if (CLAUDE_FLOW_TOOLS.has(tool)) return 'claude-flow';
@@ -74,7 +75,9 @@ function parseText(rec: Record<string, unknown>, problems: string[]): { query: s
   const open = completion.indexOf('<tool_use>');
   const reply = (open < 0 ? completion : completion.slice(0, open)).trim();
   const parsed = parseToolUse(completion);
-  if (parsed.blocks === 0) problems.push('completion has no <tool_use> block');
+  // No block is a plain-text answer (a request no tool fits), unless a tag shows a call was meant.
+  if (parsed.blocks === 0 && /<\/?tool_use/.test(completion)) problems.push('completion has a <tool_use> tag but no complete <tool_use>…</tool_use> block');
+  else if (parsed.blocks === 0 && reply === '') problems.push('completion is empty: a record either calls a tool or answers in plain text');
   for (const error of parsed.errors) problems.push(`tool call does not parse: ${error}`);
   return { query, reply, calls: parsed.calls };
 }
@@ -120,14 +123,17 @@ function parseChat(rec: Record<string, unknown>, problems: string[]): { query: s
   if (assistant.role !== 'assistant') problems.push('messages[1] must be an assistant message');
   const content = assistant.content ?? '';
   if (typeof content !== 'string') problems.push('messages[1].content must be a string');
-  const raw = assistant.tool_calls;
-  if (!Array.isArray(raw) || raw.length === 0) {
-    problems.push('messages[1].tool_calls must be a non-empty array');
+  const reply = typeof content === 'string' ? content.trim() : '';
+  const raw = assistant.tool_calls ?? [];
+  if (!Array.isArray(raw)) {
+    problems.push('messages[1].tool_calls must be an array');
     return undefined;
   }
+  // No tool_calls is a plain-text answer (a request no tool fits), which needs its text.
+  if (raw.length === 0 && reply === '') problems.push('messages[1] has neither tool_calls nor content');
   const calls = raw.map((c, i) => parseChatCall(c, i, problems)).filter((c): c is ToolCall => c !== undefined);
   const query = typeof user.content === 'string' ? user.content.trim() : '';
-  return { query, reply: typeof content === 'string' ? content.trim() : '', calls };
+  return { query, reply, calls };
 }
 
 // Parses one JSON value from a record file; `problems` gets every format problem found.
@@ -151,7 +157,7 @@ export function parseUserRecord(value: unknown, problems: string[]): ParsedRecor
   }
   if (body === undefined) return undefined;
   if (body.query === '') problems.push('the user request is empty');
-  if (toolName !== undefined && body.calls.length > 0 && toolName !== toolNameOf(body.calls)) {
+  if (toolName !== undefined && (body.calls.length > 0 || problems.length === 0) && toolName !== toolNameOf(body.calls)) {
     problems.push(`tool_name "${toolName}" does not match the calls (expected "${toolNameOf(body.calls)}")`);
   }
   return { id, base_id: baseId, category, difficulty, tool_name: toolName, ...body };

@@ -27,6 +27,8 @@ const good = file('good.jsonl', [
   },
   '',
   text('Ship it to staging', " I'll deploy to staging.\n<tool_use>deploy(env='staging')</tool_use>", { base_id: 'deploys' }),
+  text('whats the difference between a mutex and a semaphore', ' A mutex lets one holder in at a time; a semaphore counts, so n can hold it at once.'),
+  { messages: [{ role: 'user', content: 'thanks, that fixed it!' }, { role: 'assistant', content: 'Glad it works now.' }] },
 ]);
 const bad = file('bad.jsonl', [
   '{"text": "User: Read a\\nAssistant: x", ',
@@ -37,7 +39,10 @@ const bad = file('bad.jsonl', [
   text('Read package.json', " I'll read it.\n<tool_use>read(file_path='package.json')</tool_use>"),
   text('Run the tests', " I'll run them.\n<tool_use>bash(command='npm test')</tool_use>"),
   { query: 'List files' },
-  text('Read c.ts', ' No tool call here.'),
+  text('Read c.ts', ' '),
+  text('Read d.ts', " read(file_path='d.ts')</tool_use>"),
+  { messages: [{ role: 'user', content: 'Read e.ts' }, { role: 'assistant', content: '' }] },
+  text('Tell me a joke', ' Why do programmers prefer dark mode? Light attracts bugs.', { tool_name: 'read' }),
 ]);
 const tools = join(dir, 'deploy.json');
 writeFileSync(
@@ -66,7 +71,7 @@ describe('user records', () => {
     const err = await generateDataset(config, 42, out).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DatasetError);
     const issues = (err as DatasetError).issues;
-    expect(issues.map((i) => [i.file, i.line])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((line) => [bad, line]));
+    expect(issues.map((i) => [i.file, i.line])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((line) => [bad, line]));
     const messages = issues.map((i) => i.message);
     expect(messages[0]).toMatch(/^invalid JSON/);
     expect(messages[1]).toMatch(/unknown tool 'fetch'/);
@@ -76,16 +81,19 @@ describe('user records', () => {
     expect(messages[5]).toBe("the request is the evaluation suite's suite-01, which may not be trained on");
     expect(messages[6]).toBe('the same request as example "bash-01"');
     expect(messages[7]).toBe('neither a text record (with "text") nor a chat record (with "messages")');
-    expect(messages[8]).toBe('completion has no <tool_use> block');
+    expect(messages[8]).toBe('completion is empty: a record either calls a tool or answers in plain text');
+    expect(messages[9]).toBe('completion has a <tool_use> tag but no complete <tool_use>…</tool_use> block');
+    expect(messages[10]).toBe('messages[1] has neither tool_calls nor content');
+    expect(messages[11]).toBe('tool_name "read" does not match the calls (expected "no-tool")');
     expect((err as Error).message).toContain(`${bad}:5: tool call does not parse`);
     expect(readdirSync(out)).toEqual([]);
   });
 
   it('are skipped and counted with on_bad_record: skip; good ones join the pool in both formats', async () => {
     const result = await generateDataset({ ...config, on_bad_record: 'skip' }, 42, mkdtempSync(join(tmpdir(), 'tooltune-out-')));
-    expect(result.stats.skipped_records).toBe(9);
-    expect(result.stats.skipped.map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    expect(result.stats.user_records).toBe(3);
+    expect(result.stats.skipped_records).toBe(12);
+    expect(result.stats.skipped.map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(result.stats.user_records).toBe(5);
     expect(result.stats.total).toBe(80);
     const records = [result.train_path, result.val_path].flatMap((p) =>
       readFileSync(p, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as TextRecord),
@@ -101,6 +109,11 @@ describe('user records', () => {
     expect(chat?.completion).toBe(" I'll search src for XXX.\n<tool_use>grep(pattern='XXX', path='src', case_insensitive=True)</tool_use>");
     expect(chat).toMatchObject({ category: 'grep', difficulty: 'medium', tool_name: 'grep' });
     expect(records.find((r) => r.id === 'user-good-4')).toMatchObject({ base_id: 'deploys', category: 'deploy', tool_name: 'deploy' });
+    // A record without a call is a plain-text answer: a request no tool fits, in either format.
+    expect(records.find((r) => r.id === 'user-good-5')).toMatchObject({
+      category: 'no-tool', tool_name: 'no-tool', completion: ' A mutex lets one holder in at a time; a semaphore counts, so n can hold it at once.',
+    });
+    expect(records.find((r) => r.id === 'user-good-6')).toMatchObject({ category: 'no-tool', tool_name: 'no-tool', completion: ' Glad it works now.' });
   });
 
   it('report bad tool files as a DatasetError naming the file', async () => {
