@@ -12,6 +12,15 @@ export function wantsColor(stream: NodeJS.WriteStream): boolean {
 export const out: ChalkInstance = new Chalk({ level: wantsColor(process.stdout) ? 1 : 0 });
 export const err: ChalkInstance = new Chalk({ level: wantsColor(process.stderr) ? 1 : 0 });
 
+// A reader that stops early (`tooltune list | head -1`) closes the pipe: stop quietly, as other Unix tools do,
+// instead of dying on an unhandled EPIPE. Whatever the command wrote to disk was finished before it printed.
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 // Prints a line to stdout.
 export function say(line = ''): void {
   process.stdout.write(`${line}\n`);

@@ -92,4 +92,15 @@ describe.concurrent('tooltune validate', () => {
     expect(top.stdout).toMatch(/^\s+validate\s+Check a spec/m);
     expect(top.stdout).toContain('Usage: tooltune <command>');
   });
+
+  it('stops quietly when the reader closes the pipe early (tooltune ... | head -1)', async () => {
+    const child = execa(process.execPath, [path.join(ROOT, 'bin', 'tooltune.mjs'), 'validate', 'specs/examples/tiny.yaml'], {
+      cwd: ROOT, env: { NO_COLOR: '1', FORCE_COLOR: '' }, reject: false, timeout: 30_000,
+    });
+    child.stdout?.destroy(); // closed before the command prints: its write fails with EPIPE
+    const r = await child;
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stderr).not.toMatch(STACK);
+  });
 });
