@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeQuery } from '../../../lib/dataset/canonical';
+import { parseUserRecord } from '../../../lib/dataset/parse-user-record';
 import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
 import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
 import type { JsonValue } from '../../../lib/tool-call/syntax';
@@ -110,6 +111,28 @@ describe('held-out request files', () => {
           expect.soft(queries.has(normalizeQuery(c.query)), `${c.id}: request also in ${FILES[i]?.name}`).toBe(false);
           for (const v of distinctiveValues(c.expected)) expect.soft(values.has(v), `${c.id}: value ${JSON.stringify(v)} also in ${FILES[i]?.name}`).toBe(false);
         }
+      }
+    }
+  });
+
+  // specs/data/*.jsonl, the demo's hand-written training records (dataset.example_files), were written by
+  // sessions that never read the held-out files; this keeps them so.
+  it('share no request and no distinctive value with the demo\'s training records', async () => {
+    const dataDir = join(__dirname, '../../../specs/data');
+    const lines = readdirSync(dataDir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(dataDir, f), 'utf8').split('\n').filter(Boolean));
+    const records = lines.map((line) => {
+      const problems: string[] = [];
+      const record = parseUserRecord(JSON.parse(line), problems);
+      expect(problems).toEqual([]);
+      return record as NonNullable<typeof record>;
+    });
+    expect(records.length).toBeGreaterThan(200);
+    const queries = new Set(records.map((r) => normalizeQuery(r.query)));
+    const values = new Set(records.flatMap((r) => distinctiveValues(r.calls)));
+    for (const [i, cases] of (await Promise.all(FILES.map((f) => readHoldoutCases(f.path, tools)))).entries()) {
+      for (const c of cases) {
+        expect.soft(queries.has(normalizeQuery(c.query)), `${FILES[i]?.name} ${c.id}: request in the training records`).toBe(false);
+        for (const v of distinctiveValues(c.expected)) expect.soft(values.has(v), `${FILES[i]?.name} ${c.id}: value ${JSON.stringify(v)} in the training records`).toBe(false);
       }
     }
   });
