@@ -33,7 +33,7 @@ def resolve_device(cfg: ModelConfig) -> tuple[str, bool]:
 
 def native_bf16(device: str) -> bool:
     """Whether bfloat16 matrix products run natively here: CUDA with bf16, or a CPU whose oneDNN has bf16 kernels
-    (AVX-512 or AMX). On an AVX2-only CPU they are emulated: a training step of the demo ran 20-25x slower than in float32."""
+    (AVX-512 or AMX). On an AVX2-only CPU they are emulated: a training step of the demo ran 30x slower than in float32."""
     import torch
 
     if device.startswith("cuda"):
