@@ -26,6 +26,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 from activities.data import IGNORE, Encoded, collate, encode, micro_batches  # noqa: E402
 from activities.contracts import LoraConfig  # noqa: E402
 from activities.lora import LLAMA_PROJECTIONS as TARGETS, num_decoder_layers, peft_config, store_frozen_bf16  # noqa: E402
+from activities.modelio import native_bf16  # noqa: E402
 from activities.trainloop import loss_sum  # noqa: E402
 
 # (label, mixed_precision, lora_dropout, group_by_length, attn_implementation, frozen weights in bf16,
@@ -93,7 +94,7 @@ def main() -> None:
         p, c = encode(tok, rec["prompt"], rec["completion"], "text")
         examples.append(Encoded(p + c, [IGNORE] * len(p) + c))
     print(f"machine: {platform.processor() or platform.machine()}, torch CPU capability {torch.backends.cpu.get_cpu_capability()}, "
-          f"native bf16 {torch.ops.mkldnn._is_mkldnn_bf16_supported()}, {a.threads} threads; {len(examples)} examples in {a.data}")
+          f"native bf16 {native_bf16('cpu')}, {a.threads} threads; {len(examples)} examples in {a.data}")
     print("| setting | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: |")
     first = None
     for label, precision, dropout, grouped, attn, frozen_bf16, last in [SETTINGS[i] for i in a.rows] if a.rows else SETTINGS:

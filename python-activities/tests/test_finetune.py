@@ -184,17 +184,15 @@ def test_bf16_mixed_precision_trains_in_bfloat16(tiny_run, reference, monkeypatc
     refuse it, test_precision_resolves_to_what_the_device_does_natively: the tiny model's emulated steps are
     cheap enough to check the arithmetic anywhere.)"""
     import torch
-
-    from activities import modelio
-
-    monkeypatch.setattr(modelio, "native_bf16", lambda device: True)
     from safetensors.torch import load_file
     from transformers import AutoModelForCausalLM
 
+    from activities import modelio
     from activities.data import collate, load_examples
     from activities.modelio import load_tokenizer
     from activities.trainloop import loss_sum
 
+    monkeypatch.setattr(modelio, "native_bf16", lambda device: True)
     tok = load_tokenizer(tiny_run["model_path"], tiny_model_config())
     ex, _ = load_examples(tiny_run["train"], tok, "text", 256, "train")
     model = AutoModelForCausalLM.from_pretrained(tiny_run["model_path"]).eval()

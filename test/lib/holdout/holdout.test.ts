@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeQuery } from '../../../lib/dataset/canonical';
 import { parseUserRecord } from '../../../lib/dataset/parse-user-record';
 import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
+import { readJsonl } from '../../../lib/score/read-jsonl';
 import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
 import type { JsonValue } from '../../../lib/tool-call/syntax';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
@@ -119,13 +120,13 @@ describe('held-out request files', () => {
   // sessions that never read the held-out files; this keeps them so.
   it('share no request and no distinctive value with the demo\'s training records', async () => {
     const dataDir = join(__dirname, '../../../specs/data');
-    const lines = readdirSync(dataDir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => readFileSync(join(dataDir, f), 'utf8').split('\n').filter(Boolean));
-    const records = lines.map((line) => {
+    const files = readdirSync(dataDir).filter((f) => f.endsWith('.jsonl'));
+    const records = (await Promise.all(files.map((f) => readJsonl(join(dataDir, f), (value) => {
       const problems: string[] = [];
-      const record = parseUserRecord(JSON.parse(line), problems);
-      expect(problems).toEqual([]);
-      return record as NonNullable<typeof record>;
-    });
+      const record = parseUserRecord(value, problems);
+      if (record === undefined || problems.length > 0) throw new Error(problems.join('; '));
+      return record;
+    })))).flat();
     expect(records.length).toBeGreaterThan(200);
     const queries = new Set(records.map((r) => normalizeQuery(r.query)));
     const values = new Set(records.flatMap((r) => distinctiveValues(r.calls)));
