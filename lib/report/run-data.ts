@@ -42,6 +42,7 @@ export interface AttemptCurve {
   train: { step: number; loss: number }[];
   eval: { step: number; eval_loss: number }[];
   best_step: number | null;
+  adapter_step: number | null; // the step whose adapter the attempt returned (older runs: null, the best step's)
   stopped_early: boolean;
   optimizer_steps: number;
   planned_steps: number | null;
@@ -92,7 +93,7 @@ async function readCurve(runDir: string, attempt: number): Promise<AttemptCurve 
   const train = ((doc.train_loss_curve as Record<string, unknown>[] | undefined) ?? []).flatMap((r) => (num(r.step) !== null && num(r.loss) !== null ? [{ step: r.step as number, loss: r.loss as number }] : []));
   const evalCurve = ((doc.eval_curve as Record<string, unknown>[] | undefined) ?? []).flatMap((r) => (num(r.step) !== null && num(r.eval_loss) !== null ? [{ step: r.step as number, eval_loss: r.eval_loss as number }] : []));
   return {
-    attempt, train, eval: evalCurve, best_step: num(doc.best_step), stopped_early: doc.stopped_early === true,
+    attempt, train, eval: evalCurve, best_step: num(doc.best_step), adapter_step: num(doc.adapter_step), stopped_early: doc.stopped_early === true,
     optimizer_steps: num(doc.optimizer_steps) ?? train.length, planned_steps: num(doc.planned_steps),
     longest_answer_tokens: num(doc.longest_answer_tokens), machine: (doc.machine as MachineInfo | undefined) ?? null,
   };

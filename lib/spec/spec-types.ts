@@ -218,6 +218,10 @@ export interface ExperimentSpecInput {
      * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs about 1.2x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
      */
     attn_implementation?: "sdpa" | "eager";
+    /**
+     * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E92). The training log and metrics.json say which step was kept (adapter_step).
+     */
+    load_best_model_at_end?: boolean;
   };
   /**
    * LoRA adapter settings.
@@ -991,6 +995,10 @@ export interface ExperimentSpec {
      * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs about 1.2x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
      */
     attn_implementation: "sdpa" | "eager";
+    /**
+     * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E92). The training log and metrics.json say which step was kept (adapter_step).
+     */
+    load_best_model_at_end: boolean;
   };
   /**
    * LoRA adapter settings.

@@ -83,6 +83,7 @@ class TrainingConfig:
     group_by_length: bool = False
     attn_implementation: Literal["sdpa", "eager"] = "sdpa"
     max_grad_norm: float = 1.0
+    load_best_model_at_end: bool = True
 
 
 @dataclass

@@ -9,7 +9,7 @@ import shutil
 import time
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from temporalio import activity
 
@@ -198,8 +198,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     trainer = Trainer(model, opt, sched, cfg, train, val, tok.pad_token_id, device,
                       Hooks(on_micro, save_checkpoint, save_best, log), cancelled)
     st = trainer.run(st)
-    best = outputs.best_dir(attempt, st.best_step)
-    outputs.load_adapter_weights(model, best)
+    best, adapter_step = _kept_adapter(attempt, st, model, cfg.load_best_model_at_end, log)
     adapter_dir = outputs.publish_adapter(best, attempt / "adapter", tok)
     merged_dir = None
     if cfg.merge_adapter:
@@ -213,6 +212,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
               "peak_cuda_bytes": memory_peak.peak_cuda_bytes()}
     doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
     doc["longest_answer_tokens"] = longest
+    doc["adapter_step"] = adapter_step
     doc["machine"] = outputs.describe_machine(device)
     atomic_write_json(attempt / "metrics.json", doc)
     log(f"done steps={st.step} best_step={st.best_step} eval_loss={doc['eval_loss']} early={st.stopped_early} tok/s={tps:.0f}")
@@ -223,6 +223,18 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
         train_loss=doc["train_loss"], epochs_done=doc["epochs_done"], resumed_from_step=resumed_from,
         truncated_examples=tr_trunc + va_trunc, tokens_per_second=tps, wall_time_s=wall, stopped_early=st.stopped_early,
         peak_rss_bytes=memory["peak_rss_bytes"])
+
+
+def _kept_adapter(attempt: Path, st: LoopState, model: Any, load_best: bool, log: Callable[[str], None]) -> tuple[Path, int]:
+    """(snapshot, step) the run returns: the lowest eval_loss's, loaded back into the model, or the last step's."""
+    if load_best or st.step == st.best_step:
+        path, step, why = outputs.best_dir(attempt, st.best_step), st.best_step, "lowest eval_loss"
+        outputs.load_adapter_weights(model, path)
+    else:  # the live model holds the last step's weights
+        with _shield():
+            path, step, why = outputs.save_best(attempt, st.step, model), st.step, "last step (load_best_model_at_end: false)"
+    log(f"adapter kept: step {step}, {why}")
+    return path, step
 
 
 def _unquantized(inp: FinetuneInput):

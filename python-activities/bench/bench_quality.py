@@ -50,6 +50,7 @@ def main() -> None:
     ap.add_argument("--group-by-length", action="store_true")
     ap.add_argument("--lora-dropout", type=float, default=0.05)
     ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="training.attn_implementation")
+    ap.add_argument("--keep-last", action="store_true", help="training.load_best_model_at_end: false (the last step's adapter)")
     ap.add_argument("--format", default="text", choices=["text", "chat"], help="the dataset's record format (spec dataset.format)")
     ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl", "holdout3_cases.jsonl"])
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
@@ -68,7 +69,7 @@ def main() -> None:
                               gradient_accumulation_steps=a.accum, max_seq_length=a.max_seq_length,
                               validation_frequency=1000, save_steps=1000, early_stopping_patience=3, warmup_ratio=0.05,
                               mixed_precision=a.mixed_precision, group_by_length=a.group_by_length,
-                              attn_implementation=a.attn)
+                              attn_implementation=a.attn, load_best_model_at_end=not a.keep_last)
     ft = run_finetune(FinetuneInput(run_dir=str(run_dir), attempt_dir=str(out / "attempt"), model_path=pre.model_path,
                                     model=model, lora=lora, training=training, train_path=str(data / "train.jsonl"),
                                     val_path=str(data / "val.jsonl"), record_format=a.format))

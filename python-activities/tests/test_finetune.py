@@ -64,6 +64,24 @@ def test_early_stopping_stops(tiny_run):
     assert out.stopped_early and out.optimizer_steps == 6 and out.best_step == 2  # evals at 2, 4, 6
 
 
+def test_load_best_model_at_end_false_returns_the_last_steps_adapter(tiny_run):
+    """Early stopping at step 6 with the lowest eval_loss at step 2: true returns step 2's adapter, false step 6's."""
+    from safetensors.torch import load_file
+
+    cfg = replace(QUICK, learning_rate=1e-9, num_train_epochs=10, validation_frequency=2, early_stopping_patience=2)
+    kept = {}
+    for load_best in (True, False):
+        out = run_finetune(_inp(tiny_run, f"keep-{load_best}", training=replace(cfg, load_best_model_at_end=load_best)))
+        assert out.optimizer_steps == 6 and out.best_step == 2
+        step = 2 if load_best else 6
+        assert json.loads(Path(out.metrics_path).read_text())["adapter_step"] == step
+        assert f"adapter kept: step {step}," in Path(out.log_path).read_text()
+        assert out.best_checkpoint.endswith(f"step-{step}")
+        kept[load_best] = load_file(str(Path(out.adapter_dir) / "adapter_model.safetensors"))
+    assert kept[True].keys() == kept[False].keys()
+    assert any(not kept[True][k].equal(kept[False][k]) for k in kept[True])
+
+
 def test_truncation_counted(tiny_run):
     out = run_finetune(_inp(tiny_run, "trunc", training=replace(QUICK, max_seq_length=24, max_steps=2)))
     assert out.truncated_examples > 0 and out.optimizer_steps == 2

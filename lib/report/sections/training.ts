@@ -4,6 +4,11 @@ import { renderChart, type ChartSpec } from '../chart';
 import { escapeHtml, renderTable, type Section } from '../html';
 import type { AttemptCurve, RunData } from '../run-data';
 
+// The step whose adapter the attempt returned: the best step unless load_best_model_at_end was false.
+function keptStep(c: AttemptCurve): number | null {
+  return c.adapter_step ?? c.best_step;
+}
+
 // The Vega-Lite spec of the loss chart: lines per (attempt, train/eval), eval points, best-step rules.
 export function buildLossChart(curves: AttemptCurve[]): ChartSpec {
   const rows = curves.flatMap((c) => [
@@ -12,6 +17,7 @@ export function buildLossChart(curves: AttemptCurve[]): ChartSpec {
   ]);
   const marks = curves.flatMap((c) => [
     ...(c.best_step !== null ? [{ attempt: `attempt ${c.attempt}`, step: c.best_step, label: `best step ${c.best_step}` }] : []),
+    ...(keptStep(c) !== c.best_step && keptStep(c) !== null ? [{ attempt: `attempt ${c.attempt}`, step: keptStep(c), label: `adapter kept: step ${keptStep(c)}` }] : []),
     ...(c.stopped_early ? [{ attempt: `attempt ${c.attempt}`, step: c.optimizer_steps, label: `early stop at ${c.optimizer_steps}` }] : []),
   ]);
   const color = { field: 'attempt', type: 'nominal', title: 'attempt' } as const;
@@ -63,7 +69,7 @@ export async function renderTrainingSection(data: RunData): Promise<Section | nu
     const best = c.eval.find((e) => e.step === c.best_step);
     const last = c.train.at(-1);
     return [
-      c.attempt, `${c.optimizer_steps}${c.planned_steps ? ` of ${c.planned_steps}` : ''}`, c.best_step,
+      c.attempt, `${c.optimizer_steps}${c.planned_steps ? ` of ${c.planned_steps}` : ''}`, c.best_step, keptStep(c),
       best ? best.eval_loss.toFixed(4) : null, best ? Math.exp(Math.min(best.eval_loss, 50)).toFixed(3) : null,
       last ? last.loss.toFixed(4) : null, c.stopped_early ? { text: 'yes', cls: 'warn' } : 'no',
       c.longest_answer_tokens === null ? null : cut.includes(c) ? { text: String(c.longest_answer_tokens), cls: 'warn' } : c.longest_answer_tokens,
@@ -72,9 +78,9 @@ export async function renderTrainingSection(data: RunData): Promise<Section | nu
   const machines = [...new Set(data.curves.flatMap((c) => (c.machine ? [`${c.machine.hostname} (${c.machine.cpu_model}, ${c.machine.cpu_threads} threads${c.machine.gpu_name ? `, ${c.machine.gpu_name}` : ''}, device ${c.machine.device ?? '?'})`] : [])))];
   return {
     id: 'training', title: 'Training',
-    html: `<p class="note">Loss on the assistant's part of each example, per optimizer step (solid: training, dashed: evaluation on the validation split). Dashed vertical rules mark the best step (its adapter is kept) and an early stop.</p>
+    html: `<p class="note">Loss on the assistant's part of each example, per optimizer step (solid: training, dashed: evaluation on the validation split). Dashed vertical rules mark the best step (lowest eval loss, whose adapter is kept unless <code>training.load_best_model_at_end</code> is false: then the last step's is) and an early stop.</p>
 <div class="charts"><figure>${svg}</figure></div>
-${renderTable(['Attempt', 'Steps', 'Best step', 'Best eval loss', 'Eval perplexity', 'Last train loss', 'Stopped early', 'Longest answer (tokens)'], rows, { numeric: [0, 2, 3, 4, 5, 7] })}
+${renderTable(['Attempt', 'Steps', 'Best step', 'Adapter kept (step)', 'Best eval loss', 'Eval perplexity', 'Last train loss', 'Stopped early', 'Longest answer (tokens)'], rows, { numeric: [0, 2, 3, 4, 5, 6, 8] })}
 ${cut.length ? `<p class="note warn">The longest answer trained on is longer than <code>evaluation.max_new_tokens</code> (${cap}): answers that long are cut at evaluation and score as failures. Raise max_new_tokens above it.</p>` : ''}
 ${machines.length ? `<p class="note">Trained on ${machines.map(escapeHtml).join('; ')}.</p>` : ''}`,
   };

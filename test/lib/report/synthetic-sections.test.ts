@@ -111,14 +111,14 @@ describe('optional sections', () => {
     expect(machine?.hostname).toBe('a');
   });
 
-  it('draws one line per attempt and series, marks each best step and early stop, and shows the remediation path', async () => {
-    const curve = (attempt: number, best: number, early: boolean) => ({
-      attempt, best_step: best, stopped_early: early, optimizer_steps: 40, planned_steps: 50, machine: null, longest_answer_tokens: 60 + attempt * 20,
+  it('draws one line per attempt and series, marks each best step, a last-step adapter and an early stop, and shows the remediation path', async () => {
+    const curve = (attempt: number, best: number, early: boolean, kept: number | null = null) => ({
+      attempt, best_step: best, adapter_step: kept, stopped_early: early, optimizer_steps: 40, planned_steps: 50, machine: null, longest_answer_tokens: 60 + attempt * 20,
       train: Array.from({ length: 40 }, (_, i) => ({ step: i + 1, loss: 3 - i * 0.05 * attempt })),
       eval: [10, 20, 30, 40].map((step) => ({ step, eval_loss: 2 + Math.abs(step - best) / 40 })),
     });
     const data: RunData = {
-      runDir: '/x', spec: null, scores: [], curves: [curve(1, 20, true), curve(2, 30, false)],
+      runDir: '/x', spec: null, scores: [], curves: [curve(1, 20, true), curve(2, 30, false, 40)],
       summary: {
         status: 'passed', bestAttempt: 2,
         attempts: [
@@ -132,7 +132,9 @@ describe('optional sections', () => {
     const training = sectionOf(html, 'training');
     expect(marksOf(training, /; series: /)).toHaveLength(4);
     expect(marksOf(training, /^step: \d+; loss: [\d.]+; attempt: attempt 2$/)).toHaveLength(4);
-    for (const label of ['best step 20', 'early stop at 40', 'best step 30']) expect(training).toContain(`>${label}<`);
+    for (const label of ['best step 20', 'early stop at 40', 'best step 30', 'adapter kept: step 40']) expect(training).toContain(`>${label}<`);
+    expect(training.split('>adapter kept: step').length - 1).toBe(1); // attempt 1 kept its best step's adapter
+    expect(training).toContain('<td class="num">30</td><td class="num">40</td>'); // attempt 2: best step, adapter kept
     expect(training.split('>early stop at').length - 1).toBe(1); // only attempt 1 stopped early
     const remediation = sectionOf(html, 'remediation');
     expect(remediation).toContain('★ attempt 2: below thresholds → num_train_epochs=10 <b>passed</b>');
@@ -143,7 +145,7 @@ describe('optional sections', () => {
 
   it('warns when the longest answer trained on does not fit evaluation.max_new_tokens', async () => {
     const curve = (attempt: number, longest: number | null) => ({
-      attempt, best_step: 2, stopped_early: false, optimizer_steps: 2, planned_steps: 2, machine: null, longest_answer_tokens: longest,
+      attempt, best_step: 2, adapter_step: null, stopped_early: false, optimizer_steps: 2, planned_steps: 2, machine: null, longest_answer_tokens: longest,
       train: [{ step: 1, loss: 2 }, { step: 2, loss: 1 }], eval: [{ step: 2, eval_loss: 1.5 }],
     });
     const render = async (maxNewTokens: number, curves: ReturnType<typeof curve>[]) => sectionOf(await renderHtmlReport(
