@@ -13,16 +13,16 @@ export TOOLTUNE_ARTIFACTS_ROOT=${TOOLTUNE_ARTIFACTS_ROOT:-$(dirname "$out")}
 export TOOLTUNE_INPUT_ROOTS=${TOOLTUNE_INPUT_ROOTS:-$root:$(dirname "$out")}
 export TOOLTUNE_CACHE_DIR=${TOOLTUNE_CACHE_DIR:-$(dirname "$out")/.cache}
 npx --prefix "$root" tooltune dataset "$spec" --out "$out/data" >/dev/null
-# The second and third held-out sets (specs/holdout/mcp-holdout-{2,3}.jsonl), rendered like the first.
-(cd "$root" && npx tsx -e 'import { HOLDOUT_2_FILE, HOLDOUT_3_FILE, writeHoldoutCases } from "./lib/holdout/holdout-cases";
+# The second, third and fourth held-out sets (specs/holdout/mcp-holdout-{2,3,4}.jsonl), rendered like the first.
+(cd "$root" && npx tsx -e 'import { HOLDOUT_2_FILE, HOLDOUT_3_FILE, HOLDOUT_4_FILE, writeHoldoutCases } from "./lib/holdout/holdout-cases";
 const data = process.argv[process.argv.length - 1];
-for (const [n, holdoutPath] of [[2, HOLDOUT_2_FILE], [3, HOLDOUT_3_FILE]] as const)
+for (const [n, holdoutPath] of [[2, HOLDOUT_2_FILE], [3, HOLDOUT_3_FILE], [4, HOLDOUT_4_FILE]] as const)
   void writeHoldoutCases({ holdoutPath, toolsPath: `${data}/tools.json`, promptTools: "none", outPath: `${data}/holdout${n}_cases.jsonl` });' "$out/data")
 start=$(date +%s)
 "$root/python-activities/.venv/bin/python" "$root/python-activities/bench/bench_quality.py" \
   --data "$out/data" --out "$out/run" "$@"
 echo "wall time: $(( $(date +%s) - start )) s"
-for set in val suite holdout holdout2 holdout3; do
+for set in val suite holdout holdout2 holdout3 holdout4; do
   [ -f "$out/run/pred-${set}_cases.jsonl" ] || continue
   npx --prefix "$root" tooltune score --cases "$out/data/${set}_cases.jsonl" --predictions "$out/run/pred-${set}_cases.jsonl" \
     --tools "$out/data/tools.json" --json > "$out/run/score-$set.json" || true

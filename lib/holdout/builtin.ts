@@ -7,3 +7,5 @@ export const BUILTIN_HOLDOUT_FILE = fileURLToPath(new URL('../../specs/holdout/m
 export const HOLDOUT_2_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-2.jsonl', import.meta.url));
 // A third set, written blind on 2026-11-30 before the generator was changed on the second one's failures.
 export const HOLDOUT_3_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-3.jsonl', import.meta.url));
+// A fourth set, written blind on 2026-11-30 after the lead had read held-out 3's requests and one run's answers to them.
+export const HOLDOUT_4_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-4.jsonl', import.meta.url));

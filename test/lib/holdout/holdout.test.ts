@@ -1,6 +1,6 @@
-// The held-out request files (the built-in one and the second, blind one): valid, spread over every tool and
+// The held-out request files (the built-in one and three written blind): valid, spread over every tool and
 // the no-tool answer, and unseen: no request and no distinctive argument value of theirs appears anywhere in
-// the generated data, nor in the other file.
+// the generated data, the other files or the training records of specs/data.
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { normalizeQuery } from '../../../lib/dataset/canonical';
 import { parseUserRecord } from '../../../lib/dataset/parse-user-record';
 import { generateDataset, type DatasetConfig } from '../../../lib/dataset/generate-dataset';
 import { readJsonl } from '../../../lib/score/read-jsonl';
-import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
+import { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HOLDOUT_4_FILE, HoldoutError, readHoldoutCases, writeHoldoutCases } from '../../../lib/holdout/holdout-cases';
 import type { JsonValue } from '../../../lib/tool-call/syntax';
 import { loadBuiltinTools } from '../../../lib/tools/load-tools';
 
@@ -41,9 +41,10 @@ const FILES = [
   { name: 'mcp-holdout.jsonl', path: BUILTIN_HOLDOUT_FILE, min: 60, perTool: 1, noTool: 5, multi: 3, everyParam: false },
   { name: 'mcp-holdout-2.jsonl', path: HOLDOUT_2_FILE, min: 70, perTool: 5, noTool: 10, multi: 5, everyParam: true },
   { name: 'mcp-holdout-3.jsonl', path: HOLDOUT_3_FILE, min: 70, perTool: 5, noTool: 10, multi: 5, everyParam: true },
+  { name: 'mcp-holdout-4.jsonl', path: HOLDOUT_4_FILE, min: 70, perTool: 5, noTool: 10, multi: 5, everyParam: true },
 ];
 
-// A generated dataset's requests and call text, built once per seed and shared by both files' checks.
+// A generated dataset's requests and call text, built once per seed and shared by every file's checks.
 interface GeneratedText { queries: Set<string>; text: string }
 const generated = new Map<number, Promise<GeneratedText>>();
 function generatedFor(seed: number): Promise<GeneratedText> {
