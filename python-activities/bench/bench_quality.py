@@ -52,7 +52,8 @@ def main() -> None:
     ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="training.attn_implementation")
     ap.add_argument("--keep-last", action="store_true", help="training.load_best_model_at_end: false (the last step's adapter)")
     ap.add_argument("--format", default="text", choices=["text", "chat"], help="the dataset's record format (spec dataset.format)")
-    ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl", "holdout3_cases.jsonl"])
+    ap.add_argument("--cases", nargs="*", default=["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl", "holdout3_cases.jsonl",
+                                                     "holdout4_cases.jsonl"])
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
     a = ap.parse_args()
 
