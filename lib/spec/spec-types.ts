@@ -219,7 +219,7 @@ export interface ExperimentSpecInput {
      */
     attn_implementation?: "sdpa" | "eager";
     /**
-     * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E92). The training log and metrics.json say which step was kept (adapter_step).
+     * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E96). The training log and metrics.json say which step was kept (adapter_step).
      */
     load_best_model_at_end?: boolean;
   };
@@ -996,7 +996,7 @@ export interface ExperimentSpec {
      */
     attn_implementation: "sdpa" | "eager";
     /**
-     * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E92). The training log and metrics.json say which step was kept (adapter_step).
+     * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E96). The training log and metrics.json say which step was kept (adapter_step).
      */
     load_best_model_at_end: boolean;
   };

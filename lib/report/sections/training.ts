@@ -15,11 +15,14 @@ export function buildLossChart(curves: AttemptCurve[]): ChartSpec {
     ...c.train.map((p) => ({ attempt: `attempt ${c.attempt}`, series: 'train loss', step: p.step, loss: p.loss })),
     ...c.eval.map((p) => ({ attempt: `attempt ${c.attempt}`, series: 'eval loss', step: p.step, loss: p.eval_loss })),
   ]);
-  const marks = curves.flatMap((c) => [
-    ...(c.best_step !== null ? [{ attempt: `attempt ${c.attempt}`, step: c.best_step, label: `best step ${c.best_step}` }] : []),
-    ...(keptStep(c) !== c.best_step && keptStep(c) !== null ? [{ attempt: `attempt ${c.attempt}`, step: keptStep(c), label: `adapter kept: step ${keptStep(c)}` }] : []),
-    ...(c.stopped_early ? [{ attempt: `attempt ${c.attempt}`, step: c.optimizer_steps, label: `early stop at ${c.optimizer_steps}` }] : []),
-  ]);
+  const marks = curves.flatMap((c) => {
+    const kept = keptStep(c);
+    return [
+      ...(c.best_step !== null ? [{ attempt: `attempt ${c.attempt}`, step: c.best_step, label: `best step ${c.best_step}` }] : []),
+      ...(kept !== null && kept !== c.best_step ? [{ attempt: `attempt ${c.attempt}`, step: kept, label: `adapter kept: step ${kept}` }] : []),
+      ...(c.stopped_early ? [{ attempt: `attempt ${c.attempt}`, step: c.optimizer_steps, label: `early stop at ${c.optimizer_steps}` }] : []),
+    ];
+  });
   const color = { field: 'attempt', type: 'nominal', title: 'attempt' } as const;
   return {
     width: 640, height: 280,
