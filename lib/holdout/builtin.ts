@@ -9,3 +9,5 @@ export const HOLDOUT_2_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-hol
 export const HOLDOUT_3_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-3.jsonl', import.meta.url));
 // A fourth set, written blind on 2026-11-30 after the lead had read held-out 3's requests and one run's answers to them.
 export const HOLDOUT_4_FILE = fileURLToPath(new URL('../../specs/holdout/mcp-holdout-4.jsonl', import.meta.url));
+// The blind files scripts/quality-bench.sh scores beside a spec's own, by the label of their cases file (`<label>_cases.jsonl`).
+export const SCORED_HOLDOUT_FILES = [['holdout2', HOLDOUT_2_FILE], ['holdout3', HOLDOUT_3_FILE], ['holdout4', HOLDOUT_4_FILE]] as const;

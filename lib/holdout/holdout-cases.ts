@@ -7,7 +7,7 @@ import { parseCase, readJsonl, readToolDefinitions, type Case } from '../score';
 import { createParamsChecker } from '../tools/validate-params';
 import type { ToolDefinition } from '../tools/tool-definition';
 
-export { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HOLDOUT_4_FILE } from './builtin';
+export { BUILTIN_HOLDOUT_FILE, HOLDOUT_2_FILE, HOLDOUT_3_FILE, HOLDOUT_4_FILE, SCORED_HOLDOUT_FILES } from './builtin';
 
 // A held-out file that cannot be used: it names the file and line of every problem.
 export class HoldoutError extends Error {
