@@ -130,6 +130,8 @@ describe('held-out request files', () => {
     })))).flat();
     expect(records.length).toBeGreaterThan(200);
     const queries = new Set(records.map((r) => normalizeQuery(r.query)));
+    // A spec may train on any of them together, and the dataset stage refuses a request given twice.
+    expect(queries.size, 'a request in two of the specs/data files').toBe(records.length);
     const values = new Set(records.flatMap((r) => distinctiveValues(r.calls)));
     for (const [i, cases] of (await Promise.all(FILES.map((f) => readHoldoutCases(f.path, tools)))).entries()) {
       for (const c of cases) {
