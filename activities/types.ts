@@ -164,6 +164,8 @@ export interface VariantVerdict {
   bytes_on_disk: number;
   /** Fall in tool_accuracy against the reference on the judged set(s); null if none was judged. */
   tool_accuracy_drop: number | null;
+  /** Fall in param_accuracy against the reference on the judged set(s); null if none was judged. */
+  param_accuracy_drop: number | null;
   max_accuracy_drop: number;
   metrics: Record<string, ScoreMetrics>;
   predictions_paths: Record<string, string>;

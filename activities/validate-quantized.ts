@@ -19,13 +19,18 @@ import type { ScoreMetrics, ValidateQuantizedInput, ValidateQuantizedOutput, Var
 // The guide's floor: a kept variant's tool accuracy stays above 90 %.
 export const MIN_TOOL_ACCURACY = 0.9;
 
-// Kept when tool accuracy is above the floor and fell by no more than max_accuracy_drop; reasons say why not.
-export function judgeVariant(metrics: ScoreMetrics, reference: ScoreMetrics, maxDrop: number, floor = MIN_TOOL_ACCURACY): { kept: boolean; drop: number; reasons: string[] } {
+// Kept when tool accuracy is above the floor and neither tool nor parameter accuracy fell by more than
+// max_accuracy_drop; reasons say why not. Parameters count too: a variant that calls the right tool with the wrong
+// arguments has lost accuracy for a tool caller, and INT4 can keep every tool and lose a tenth of the arguments.
+export function judgeVariant(metrics: ScoreMetrics, reference: ScoreMetrics, maxDrop: number, floor = MIN_TOOL_ACCURACY): { kept: boolean; drop: number; paramDrop: number; reasons: string[] } {
   const drop = reference.tool_accuracy - metrics.tool_accuracy;
+  const paramDrop = reference.param_accuracy - metrics.param_accuracy;
   const reasons: string[] = [];
   if (!(metrics.tool_accuracy > floor)) reasons.push(`tool_accuracy ${pct(metrics.tool_accuracy)} is not above ${pct(floor)}`);
-  if (!withinMaxDrop(drop, maxDrop)) reasons.push(`tool_accuracy fell ${pct(drop)} against the fine-tuned PyTorch model (${pct(reference.tool_accuracy)}), more than max_accuracy_drop ${pct(maxDrop)}`);
-  return { kept: reasons.length === 0, drop, reasons };
+  for (const [level, fell, from] of [['tool_accuracy', drop, reference.tool_accuracy], ['param_accuracy', paramDrop, reference.param_accuracy]] as const) {
+    if (!withinMaxDrop(fell, maxDrop)) reasons.push(`${level} fell ${pct(fell)} against the fine-tuned PyTorch model (${pct(from)}), more than max_accuracy_drop ${pct(maxDrop)}`);
+  }
+  return { kept: reasons.length === 0, drop, paramDrop, reasons };
 }
 
 // The smallest kept variant (bytes on disk), or null with the reason none passed.
@@ -68,7 +73,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
       throw err;
     }
     const verdict: VariantVerdict = {
-      format: variant.format, dir, kept: true, reasons: [], bytes_on_disk: folderBytes(dir), tool_accuracy_drop: null,
+      format: variant.format, dir, kept: true, reasons: [], bytes_on_disk: folderBytes(dir), tool_accuracy_drop: null, param_accuracy_drop: null,
       max_accuracy_drop: variant.max_accuracy_drop, metrics: {}, predictions_paths: {}, report_paths: {}, mean_latency_ms: 0, predict_wall_ms: {},
     };
     let latencySum = 0;
@@ -114,6 +119,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
           if (!constrained && set.judge && set.reference) {
             const j = judgeVariant(score.metrics, set.reference, variant.max_accuracy_drop, input.min_tool_accuracy ?? MIN_TOOL_ACCURACY);
             verdict.tool_accuracy_drop = Math.max(verdict.tool_accuracy_drop ?? -Infinity, j.drop);
+            verdict.param_accuracy_drop = Math.max(verdict.param_accuracy_drop ?? -Infinity, j.paramDrop);
             verdict.reasons.push(...j.reasons.map((r) => `${set.label}: ${r}`));
           }
         }

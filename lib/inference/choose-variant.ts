@@ -17,7 +17,7 @@ export const VALIDATION_FILE = path.join(VALIDATION_DIR, 'validation.json');
 // Tie-break and fallback order: the smallest model first.
 export const SMALLEST_FIRST: readonly Variant[] = ['int4', 'int8', 'fp32'];
 
-// The guide's rule on a quantized variant's loss: its tool accuracy fell by no more than max_accuracy_drop.
+// The guide's rule on a quantized variant's loss: its accuracy (tool, and parameter) fell by no more than max_accuracy_drop.
 export function withinMaxDrop(drop: number, maxDrop: number): boolean {
   return drop <= maxDrop + 1e-9;
 }
@@ -29,6 +29,8 @@ interface Verdict {
   reasons: string[];
   bytes_on_disk: number;
   tool_accuracy_drop: number | null;
+  /** Absent in runs validated before parameter accuracy was judged (2026-12-01): their verdicts judged tools only. */
+  param_accuracy_drop?: number | null;
   max_accuracy_drop: number;
 }
 interface Validation {
@@ -59,19 +61,23 @@ export function chooseVariant(runDir: string, wish: VariantWish, have: readonly 
     return { variant: present[0]!, note: `the run did not validate its variants (no ${VALIDATION_FILE}): loading the smallest, ${present[0]}` };
   }
   if (validation.recommended && present.includes(validation.recommended)) return { variant: validation.recommended, note: null };
-  // None passed. A variant whose accuracy stayed within its max_accuracy_drop of the fine-tuned model failed only
-  // the 90 % floor, which the fine-tuned model itself misses: it answers as that model does.
+  // None passed. A variant whose tool and parameter accuracy stayed within its max_accuracy_drop of the fine-tuned
+  // model failed only the 90 % floor, which the fine-tuned model itself misses: it answers as that model does.
   const faithful = present.filter((v) => {
     const d = verdictOf(v);
-    return d !== undefined && d.tool_accuracy_drop !== null && withinMaxDrop(d.tool_accuracy_drop, d.max_accuracy_drop);
+    return d !== undefined && d.tool_accuracy_drop !== null && withinMaxDrop(d.tool_accuracy_drop, d.max_accuracy_drop)
+      && (d.param_accuracy_drop == null || withinMaxDrop(d.param_accuracy_drop, d.max_accuracy_drop));
   });
   const unvalidatedFp32 = present.includes('fp32') && !verdictOf('fp32');
-  const drop = (v: Variant) => verdictOf(v)?.tool_accuracy_drop ?? Infinity;
+  const drop = (v: Variant) => {
+    const d = verdictOf(v);
+    return d?.tool_accuracy_drop == null ? Infinity : Math.max(d.tool_accuracy_drop, d.param_accuracy_drop ?? -Infinity);
+  };
   const leastLost = [...present].sort((a, b) => drop(a) - drop(b))[0]!;
   const pick = faithful[0] ?? (unvalidatedFp32 ? 'fp32' : leastLost);
   const why = faithful.length > 0
-    ? 'the smallest whose tool accuracy stayed within its max_accuracy_drop of the fine-tuned model'
-    : unvalidatedFp32 ? 'the unquantized export' : 'the one whose tool accuracy fell least';
+    ? 'the smallest whose tool and parameter accuracy stayed within its max_accuracy_drop of the fine-tuned model'
+    : unvalidatedFp32 ? 'the unquantized export' : 'the one whose accuracy fell least';
   return { variant: pick, note: `no variant passed validate-quantized (${validation.reason}); loading ${pick}, ${why}` };
 }
 

@@ -398,7 +398,7 @@ export interface ExperimentSpecInput {
        */
       symmetric?: boolean;
       /**
-       * Largest allowed fall in tool_accuracy against the fine-tuned PyTorch model, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03); judged by validate-quantized.
+       * Largest allowed fall in tool_accuracy, and in param_accuracy, against the fine-tuned PyTorch model on val, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03 "accuracy loss"; arguments count, since a right tool with wrong arguments is a failed call); judged by validate-quantized.
        */
       max_accuracy_drop?: number;
     }[];
@@ -469,7 +469,7 @@ export interface ExperimentSpecInput {
      */
     execution_provider?: "cpu" | "cuda";
     /**
-     * Which exported variant to serve from a run folder. 'recommended': the one validate-quantized recommends (the smallest that keeps the accuracy); when none passes, the smallest whose tool accuracy stayed within its max_accuracy_drop of the fine-tuned model, with a warning; without validation, the smallest exported.
+     * Which exported variant to serve from a run folder. 'recommended': the one validate-quantized recommends (the smallest that keeps the accuracy); when none passes, the smallest whose tool and parameter accuracy stayed within its max_accuracy_drop of the fine-tuned model, with a warning; without validation, the smallest exported.
      */
     variant?: "recommended" | "fp32" | "int8" | "int4";
     /**
@@ -1175,7 +1175,7 @@ export interface ExperimentSpec {
        */
       symmetric: boolean;
       /**
-       * Largest allowed fall in tool_accuracy against the fine-tuned PyTorch model, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03); judged by validate-quantized.
+       * Largest allowed fall in tool_accuracy, and in param_accuracy, against the fine-tuned PyTorch model on val, as a fraction (the guide: INT8 < 0.01, INT4 < 0.03 "accuracy loss"; arguments count, since a right tool with wrong arguments is a failed call); judged by validate-quantized.
        */
       max_accuracy_drop: number;
     }[];
@@ -1246,7 +1246,7 @@ export interface ExperimentSpec {
      */
     execution_provider: "cpu" | "cuda";
     /**
-     * Which exported variant to serve from a run folder. 'recommended': the one validate-quantized recommends (the smallest that keeps the accuracy); when none passes, the smallest whose tool accuracy stayed within its max_accuracy_drop of the fine-tuned model, with a warning; without validation, the smallest exported.
+     * Which exported variant to serve from a run folder. 'recommended': the one validate-quantized recommends (the smallest that keeps the accuracy); when none passes, the smallest whose tool and parameter accuracy stayed within its max_accuracy_drop of the fine-tuned model, with a warning; without validation, the smallest exported.
      */
     variant: "recommended" | "fp32" | "int8" | "int4";
     /**

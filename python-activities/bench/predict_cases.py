@@ -28,7 +28,7 @@ def main() -> None:
     ap.add_argument("--cases", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--attempt", type=int, default=1)
-    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--batch", type=int, help="cases per generate call (default: the run's evaluation.batch_size, as its predict stage)")
     a = ap.parse_args()
     run = Path(a.run).resolve()
     spec = json.loads((run / "spec.resolved.json").read_text())
@@ -41,7 +41,8 @@ def main() -> None:
         model_path = model.model_name
     run_predict(PredictInput(run_dir=str(run), model_path=model_path, model=model, cases_path=str(Path(a.cases).resolve()),
                              out_path=str(Path(a.out).resolve()), adapter_dir=str(run / f"attempt-{a.attempt}" / "adapter"),
-                             max_new_tokens=int(spec["evaluation"]["max_new_tokens"]), batch_size=a.batch,
+                             max_new_tokens=int(spec["evaluation"]["max_new_tokens"]),
+                             batch_size=a.batch or int(spec["evaluation"].get("batch_size", 8)),
                              record_format=spec["dataset"].get("format", "text")))
     print(a.out)
 

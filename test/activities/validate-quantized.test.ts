@@ -1,5 +1,6 @@
 // validateQuantized on the tiny fp32 and int4 variants: predictions in predict.py's shape, the run's scorer,
-// and the guide's keep/reject rule (tool accuracy above 90 %, drop within max_accuracy_drop), smallest kept wins.
+// and the guide's keep/reject rule (tool accuracy above 90 %, tool and parameter accuracy within max_accuracy_drop),
+// smallest kept wins.
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,8 @@ import { loadEngine } from '../../lib/inference';
 import { loadBuiltinTools } from '../../lib/tools/load-tools';
 import { onnxFixture, removeScratchDirs, scratchDir, type OnnxFixture } from '../helpers/onnx-fixture';
 
-const metrics = (toolAccuracy: number): ScoreMetrics => ({
-  total: 10, tool_detection: 1, tool_parsing: 1, tool_accuracy: toolAccuracy, param_accuracy: toolAccuracy, schema_validity: 1,
+const metrics = (toolAccuracy: number, paramAccuracy = toolAccuracy): ScoreMetrics => ({
+  total: 10, tool_detection: 1, tool_parsing: 1, tool_accuracy: toolAccuracy, param_accuracy: paramAccuracy, schema_validity: 1,
 });
 
 describe('the keep/reject rule', () => {
@@ -24,6 +25,16 @@ describe('the keep/reject rule', () => {
     expect(fell.kept).toBe(false);
     expect(fell.drop).toBeCloseTo(0.06);
     expect(fell.reasons[0]).toMatch(/fell 6\.0 % against the fine-tuned PyTorch model \(99\.0 %\), more than max_accuracy_drop 1\.0 %/);
+  });
+
+  it('rejects a variant that keeps every tool but loses arguments (demo 15: INT4 at 88.9 % tools, parameters 66.7 -> 55.6 %)', () => {
+    const lost = judgeVariant(metrics(0.972, 0.556), metrics(0.972, 0.667), 0.03);
+    expect(lost).toMatchObject({ kept: false, drop: 0 });
+    expect(lost.paramDrop).toBeCloseTo(0.111);
+    expect(lost.reasons).toEqual(['param_accuracy fell 11.1 % against the fine-tuned PyTorch model (66.7 %), more than max_accuracy_drop 3.0 %']);
+    expect(judgeVariant(metrics(0.972, 0.65), metrics(0.972, 0.667), 0.03)).toMatchObject({ kept: true, reasons: [] });
+    // Better arguments than the reference are no loss.
+    expect(judgeVariant(metrics(0.972, 0.7), metrics(0.972, 0.667), 0)).toMatchObject({ kept: true });
   });
 
   it('recommends the smallest kept variant', () => {
@@ -83,6 +94,7 @@ describe('validateQuantized on the tiny variants', () => {
       expect(v.kept).toBe(false);
       expect(v.reasons.some((r) => r.startsWith('val: tool_accuracy') && r.includes('is not above 90.0 %'))).toBe(true);
       expect(v.tool_accuracy_drop).toBeCloseTo(1 - v.metrics.val!.tool_accuracy);
+      expect(v.param_accuracy_drop).toBeCloseTo(1 - v.metrics.val!.param_accuracy);
       expect(v.bytes_on_disk).toBeGreaterThan(100_000);
     }
     expect(out.variants[1]!.bytes_on_disk).toBeLessThan(out.variants[0]!.bytes_on_disk);
@@ -99,6 +111,7 @@ describe('validateQuantized on the tiny variants', () => {
       variants: [{ ...input.variants[0]!, max_accuracy_drop: 0 }, { ...input.variants[1]!, max_accuracy_drop: 1 }] });
     expect(out.variants.map((v) => v.kept)).toEqual([true, true]);
     expect(out.variants[0]!.tool_accuracy_drop).toBe(0);
+    expect(out.variants[0]!.param_accuracy_drop).toBe(0);
     expect(out.recommended).toBe('int4');
     // A reference above int4's accuracy by more than its allowance rejects it.
     const int4 = out.variants[1]!.metrics.val!.tool_accuracy;

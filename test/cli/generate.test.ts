@@ -63,7 +63,7 @@ describe('tooltune generate', () => {
     const r = await tooltune(['generate', run, 'Open server.py', '--max-new-tokens', '8', '--threads', '1']);
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toContain(`model: ${path.join(run, 'export', 'onnx', 'fp32')}`);
-    expect(r.stderr).toContain('no variant passed validate-quantized (no variant passes: ...); loading fp32, the smallest whose tool accuracy stayed within');
+    expect(r.stderr).toContain('no variant passed validate-quantized (no variant passes: ...); loading fp32, the smallest whose tool and parameter accuracy stayed within');
     const asked = await tooltune(['generate', run, 'Open server.py', '--variant', 'int4', '--max-new-tokens', '8', '--threads', '1']);
     expect(asked.exitCode, asked.stderr).toBe(0);
     expect(asked.stdout).toContain(`model: ${path.join(run, 'export', 'onnx', 'int4')}`);

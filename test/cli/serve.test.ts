@@ -64,6 +64,6 @@ describe('tooltune serve', () => {
     const result = await child;
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`(${path.join(run, 'export', 'onnx', 'fp32')})`);
-    expect(result.stderr).toContain('no variant passed validate-quantized (no variant passes: ...); loading fp32, the smallest whose tool accuracy stayed within');
+    expect(result.stderr).toContain('no variant passed validate-quantized (no variant passes: ...); loading fp32, the smallest whose tool and parameter accuracy stayed within');
   }, 300_000);
 });
