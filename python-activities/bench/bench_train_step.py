@@ -2,12 +2,12 @@
 
 Trains LoRA on the first micro-batches of a dataset folder's train.jsonl with each setting in turn (float32 or
 bf16 autocast, LoRA dropout 0.05 or 0, random or length-grouped micro-batches, sdpa or eager attention, frozen
-weights stored in float32 or bfloat16, adapters on every layer or the last 15) and prints training examples per second, plus the padded share of the
-tokens. Same model, same examples, same thread count: ratios between
+weights stored in float32 or bfloat16, adapters on every layer or the last 15), each at the micro-batch sizes given
+(--batch, default 8), and prints training examples per second, plus the padded share of the tokens. Same model, same examples, same thread count: ratios between
 rows are what to read; the absolute figures move with the machine's load.
 
 Run: python-activities/.venv/bin/python python-activities/bench/bench_train_step.py --data DIR --model DIR \
-        [--examples 160] [--threads 2] [--rows 5 6]
+        [--examples 160] [--threads 2] [--rows 5 6] [--batch 8 16]
   --data: what `npx tooltune dataset <spec> --out DIR` writes; --model: a transformers model folder (the
   demo's converted SmolLM2 sits under <artifacts>/runs/.cache/gguf/<hash>-hf after one demo run).
 """
@@ -44,8 +44,8 @@ SETTINGS = [
 
 
 def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str, dropout: float, grouped: bool, n: int,
-            attn: str = "sdpa", frozen_bf16: bool = False, last_layers: int | None = None) -> tuple[float, float]:
-    """(training examples per second over n examples after two warm-up steps, padded share of the tokens)."""
+            attn: str = "sdpa", frozen_bf16: bool = False, last_layers: int | None = None, batch: int = 8) -> tuple[float, float]:
+    """(training examples per second over n examples after two warm-up steps of `batch`, padded share of the tokens)."""
     import torch
     from peft import get_peft_model
     from transformers import AutoModelForCausalLM
@@ -58,7 +58,7 @@ def measure(model_dir: str, examples: list[Encoded], pad_id: int, precision: str
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-3)
     lengths = [len(e.input_ids) for e in examples]
-    batches = micro_batches(len(examples), 8, 42, 0, lengths if grouped else None)[: 2 + n // 8]
+    batches = micro_batches(len(examples), batch, 42, 0, lengths if grouped else None)[: 2 + n // batch]
     done, start, real, padded = 0, 0.0, 0, 0
     for i, mb in enumerate(batches):
         if i == 2:
@@ -85,6 +85,7 @@ def main() -> None:
     ap.add_argument("--examples", type=int, default=160)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rows", type=int, nargs="*", help="measure only these rows of SETTINGS (0-based; the first one given is the reference)")
+    ap.add_argument("--batch", type=int, nargs="+", default=[8], help="micro-batch sizes to measure each row at (the first row at the first size is the reference)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     tok = AutoTokenizer.from_pretrained(a.model)
@@ -95,12 +96,13 @@ def main() -> None:
         examples.append(Encoded(p + c, [IGNORE] * len(p) + c))
     print(f"machine: {platform.processor() or platform.machine()}, torch CPU capability {torch.backends.cpu.get_cpu_capability()}, "
           f"native bf16 {native_bf16('cpu')}, {a.threads} threads; {len(examples)} examples in {a.data}")
-    print("| setting | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: |")
+    print("| setting | batch | training examples/s | padding share | vs first row |\n| --- | ---: | ---: | ---: | ---: |")
     first = None
     for label, precision, dropout, grouped, attn, frozen_bf16, last in [SETTINGS[i] for i in a.rows] if a.rows else SETTINGS:
-        rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples, attn, frozen_bf16, last)
-        first = first or rate
-        print(f"| {label} | {rate:.2f} | {pad * 100:.0f} % | {rate / first:.2f}x |", flush=True)
+        for batch in a.batch:
+            rate, pad = measure(a.model, examples, tok.pad_token_id, precision, dropout, grouped, a.examples, attn, frozen_bf16, last, batch)
+            first = first or rate
+            print(f"| {label} | {batch} | {rate:.2f} | {pad * 100:.0f} % | {rate / first:.2f}x |", flush=True)
 
 
 if __name__ == "__main__":
