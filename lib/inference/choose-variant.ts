@@ -65,13 +65,13 @@ export function chooseVariant(runDir: string, wish: VariantWish, have: readonly 
   // model failed only the 90 % floor, which the fine-tuned model itself misses: it answers as that model does.
   const faithful = present.filter((v) => {
     const d = verdictOf(v);
-    return d !== undefined && d.tool_accuracy_drop !== null && withinMaxDrop(d.tool_accuracy_drop, d.max_accuracy_drop)
-      && (d.param_accuracy_drop == null || withinMaxDrop(d.param_accuracy_drop, d.max_accuracy_drop));
+    const lost = d && accuracyLost(d);
+    return d !== undefined && lost != null && withinMaxDrop(lost, d.max_accuracy_drop);
   });
   const unvalidatedFp32 = present.includes('fp32') && !verdictOf('fp32');
   const drop = (v: Variant) => {
     const d = verdictOf(v);
-    return d?.tool_accuracy_drop == null ? Infinity : Math.max(d.tool_accuracy_drop, d.param_accuracy_drop ?? -Infinity);
+    return (d && accuracyLost(d)) ?? Infinity;
   };
   const leastLost = [...present].sort((a, b) => drop(a) - drop(b))[0]!;
   const pick = faithful[0] ?? (unvalidatedFp32 ? 'fp32' : leastLost);
@@ -79,6 +79,12 @@ export function chooseVariant(runDir: string, wish: VariantWish, have: readonly 
     ? 'the smallest whose tool and parameter accuracy stayed within its max_accuracy_drop of the fine-tuned model'
     : unvalidatedFp32 ? 'the unquantized export' : 'the one whose accuracy fell least';
   return { variant: pick, note: `no variant passed validate-quantized (${validation.reason}); loading ${pick}, ${why}` };
+}
+
+// A verdict's larger fall, tool or parameter accuracy (tool only for runs validated before parameters were judged);
+// null when nothing was judged.
+function accuracyLost(d: Verdict): number | null {
+  return d.tool_accuracy_drop == null ? null : Math.max(d.tool_accuracy_drop, d.param_accuracy_drop ?? -Infinity);
 }
 
 // validation.json of a run, or null when the run did not write one; a file that does not parse is an error naming it.
