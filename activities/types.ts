@@ -173,6 +173,8 @@ export interface VariantVerdict {
   mean_latency_ms: number;
   /** Wall time of predicting every set, per mode ('free', 'constrained'), in milliseconds. */
   predict_wall_ms: Record<string, number>;
+  /** Why the pass under the grammar did not run for this variant (it lost more than max_accuracy_drop free); absent when it ran or was off. */
+  constrained_skipped?: string;
 }
 
 // The verdicts, the smallest kept variant (null when none passes) and why.

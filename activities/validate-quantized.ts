@@ -78,8 +78,17 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
     };
     let latencySum = 0;
     let latencyCount = 0;
+    // Set by the free pass when the variant lost more than max_accuracy_drop on a judged set: such a variant is
+    // neither recommended nor the faithful fallback that `serve` loads, so its pass under the grammar is skipped.
+    let unfaithful = false;
     try {
       for (const constrained of modes) {
+        if (constrained && unfaithful) {
+          verdict.constrained_skipped = 'not run: the free pass lost more than max_accuracy_drop on a judged set';
+          progress.total -= setsOf(true).reduce((k, s) => k + s.cases.length, 0);
+          beat(progress);
+          continue;
+        }
         // Every set of a mode in one batched call, so the batch stays full across set boundaries.
         const compiler = constrained ? await engine.constraints() : null;
         const modeSets = setsOf(constrained);
@@ -121,6 +130,7 @@ export async function validateQuantized(input: ValidateQuantizedInput): Promise<
             verdict.tool_accuracy_drop = Math.max(verdict.tool_accuracy_drop ?? -Infinity, j.drop);
             verdict.param_accuracy_drop = Math.max(verdict.param_accuracy_drop ?? -Infinity, j.paramDrop);
             verdict.reasons.push(...j.reasons.map((r) => `${set.label}: ${r}`));
+            if (!withinMaxDrop(j.drop, variant.max_accuracy_drop) || !withinMaxDrop(j.paramDrop, variant.max_accuracy_drop)) unfaithful = true;
           }
         }
       }

@@ -12,7 +12,7 @@ const FP32_MAX_DROP = 0.01;
 export interface RunValidation {
   recommended: ValidateQuantizedOutput['recommended'];
   reason: string;
-  variants: Pick<ValidateQuantizedOutput['variants'][number], 'format' | 'kept' | 'reasons' | 'bytes_on_disk' | 'tool_accuracy_drop' | 'param_accuracy_drop' | 'max_accuracy_drop' | 'metrics' | 'mean_latency_ms'>[];
+  variants: Pick<ValidateQuantizedOutput['variants'][number], 'format' | 'kept' | 'reasons' | 'bytes_on_disk' | 'tool_accuracy_drop' | 'param_accuracy_drop' | 'max_accuracy_drop' | 'metrics' | 'mean_latency_ms' | 'constrained_skipped'>[];
   summary_path: string;
 }
 
@@ -63,7 +63,11 @@ export async function runQuantizedStages(ctx: QuantizedContext): Promise<{ valid
   }));
   const validation: RunValidation = {
     recommended: validated.recommended, reason: validated.reason, summary_path: validated.summary_path,
-    variants: validated.variants.map(({ format, kept, reasons, bytes_on_disk, tool_accuracy_drop, param_accuracy_drop, max_accuracy_drop, metrics, mean_latency_ms }) => ({ format, kept, reasons, bytes_on_disk, tool_accuracy_drop, param_accuracy_drop, max_accuracy_drop, metrics, mean_latency_ms })),
+    variants: validated.variants.map(({ format, kept, reasons, bytes_on_disk, tool_accuracy_drop, param_accuracy_drop, max_accuracy_drop, metrics, mean_latency_ms, constrained_skipped }) => ({
+      format, kept, reasons, bytes_on_disk, tool_accuracy_drop, param_accuracy_drop, max_accuracy_drop, metrics, mean_latency_ms,
+      // Spread only when set, so a run's summary keeps the shape it had before the skip existed.
+      ...(constrained_skipped ? { constrained_skipped } : {}),
+    })),
   };
   if (!spec.benchmark.enabled) {
     state.markStage('benchmark', 'skipped', 'not enabled in the spec');

@@ -3,7 +3,7 @@
 // shows what report.html shows about them.
 import { pct } from './html';
 import type { ReportSummary } from './run-data';
-import { collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
+import { GRAMMAR_SKIPPED, collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
 
 // Text made safe for one Markdown table cell: pipes escaped, newlines folded.
 export function escapeMarkdownCell(text: string): string {
@@ -30,7 +30,8 @@ export function renderVariantsMarkdown(summary: ReportSummary): string[] {
   if (validated.length > 0) {
     lines.push('', '| Variant | Val: tool / param | Val with the grammar | Held-out | Verdict |', '| --- | --- | --- | --- | --- |');
     for (const r of validated) {
-      lines.push(`| ${r.variant} | ${cell(pair(r.tool_accuracy, r.param_accuracy))} | ${cell(pair(r.constrained_tool_accuracy, r.constrained_param_accuracy))} | ${cell(formatHeldOut(r.holdout))} | ${cell(describeVerdict(r))} |`);
+      const skipped = r.grammar_skipped ? GRAMMAR_SKIPPED : null;
+      lines.push(`| ${r.variant} | ${cell(pair(r.tool_accuracy, r.param_accuracy))} | ${cell(pair(r.constrained_tool_accuracy, r.constrained_param_accuracy) ?? skipped)} | ${cell(formatHeldOut(r.holdout) ?? skipped)} | ${cell(describeVerdict(r))} |`);
     }
     const v = summary.validation as { recommended?: string | null; reason?: string } | undefined;
     lines.push('', v?.recommended ? `Recommended: **${v.recommended}** (${v.reason ?? ''}); \`tooltune generate\` and \`serve\` load it.` : `No variant recommended${v?.reason ? `: ${v.reason}` : ''}.`);

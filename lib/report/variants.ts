@@ -15,6 +15,8 @@ export interface VariantRow {
   /** Val tool and parameter accuracy under the tools' grammar (validate_constrained). */
   constrained_tool_accuracy: number | null;
   constrained_param_accuracy: number | null;
+  /** validate-quantized skipped the pass under the grammar: the variant lost more than max_accuracy_drop free. */
+  grammar_skipped: boolean;
   /** Over every set: of the outputs that call, the share whose calls parse and fit their schemas, free and under the grammar. */
   calls_valid_free: number | null;
   calls_valid_constrained: number | null;
@@ -28,6 +30,9 @@ export interface VariantRow {
   speedup: number | null;
   device: string | null;
 }
+
+// The cell text of a figure under the grammar that validate-quantized did not measure, and why.
+export const GRAMMAR_SKIPPED = 'not run: rejected on val';
 
 // A variant's figures on the held-out cases: the blind check, so the one that says most about a variant.
 export interface HeldOutFigures {
@@ -101,7 +106,7 @@ function heldOutFigures(metrics: unknown): HeldOutFigures | null {
 
 // An empty row for a variant.
 function blank(variant: string, engine: string | null): VariantRow {
-  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, calls_valid_free: null, calls_valid_constrained: null, holdout: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
+  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, grammar_skipped: false, calls_valid_free: null, calls_valid_constrained: null, holdout: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
 }
 
 // Gathers the variant rows: one per exported variant (summary.artifacts.onnx) with its validation
@@ -132,6 +137,7 @@ export function collectVariants(summary: ReportSummary): VariantTable {
     const valConstrained = isObj(o.metrics) && isObj(o.metrics['val-constrained']) ? o.metrics['val-constrained'] : undefined;
     r.constrained_tool_accuracy = pickNumber(valConstrained, ['tool_accuracy']);
     r.constrained_param_accuracy = pickNumber(valConstrained, ['param_accuracy']);
+    r.grammar_skipped = typeof o.constrained_skipped === 'string';
     r.calls_valid_free = pooledCallValidity(o.metrics, false);
     r.calls_valid_constrained = pooledCallValidity(o.metrics, true);
     r.holdout = heldOutFigures(o.metrics);

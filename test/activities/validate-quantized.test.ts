@@ -124,14 +124,32 @@ describe('validateQuantized on the tiny variants', () => {
 
   it('predicts a constrained_only set under the grammar only, and the others both ways', async () => {
     const sets = [input.case_sets[0]!, { ...input.case_sets[1]!, constrained_only: true }];
-    const out = await validateQuantized({ ...input, case_sets: sets, constrained: true, variants: [input.variants[1]!], out_dir: 'export/v-only' });
+    // max_accuracy_drop 1: the tiny model loses to the perfect reference, and a variant that loses more than its
+    // allowance skips the grammar pass (next test).
+    const int4 = { ...input.variants[1]!, max_accuracy_drop: 1 };
+    const out = await validateQuantized({ ...input, case_sets: sets, constrained: true, variants: [int4], out_dir: 'export/v-only' });
     expect(Object.keys(out.variants[0]!.metrics).sort()).toEqual(['suite-constrained', 'val', 'val-constrained']);
+    expect(out.variants[0]!.constrained_skipped).toBeUndefined();
     expect(out.variants[0]!.metrics['suite-constrained']!.total).toBe(SUITE_CASES.length);
     // Without the grammar there is no constrained pass to keep, so the set is predicted free.
-    const free = await validateQuantized({ ...input, case_sets: sets, constrained: false, variants: [input.variants[1]!], out_dir: 'export/v-free' });
+    const free = await validateQuantized({ ...input, case_sets: sets, constrained: false, variants: [int4], out_dir: 'export/v-free' });
     expect(Object.keys(free.variants[0]!.metrics).sort()).toEqual(['suite', 'val']);
     await expect(validateQuantized({ ...input, case_sets: [{ ...input.case_sets[0]!, constrained_only: true }], constrained: true }))
       .rejects.toMatchObject({ type: 'InvalidSpec', nonRetryable: true });
+  }, 120_000);
+
+  it('skips the grammar pass of a variant that lost more than max_accuracy_drop free, and says so', async () => {
+    const sets = [input.case_sets[0]!, { ...input.case_sets[1]!, constrained_only: true }];
+    const out = await validateQuantized({ ...input, case_sets: sets, constrained: true, variants: [input.variants[1]!], out_dir: 'export/v-skip' });
+    const v = out.variants[0]!;
+    expect(v.param_accuracy_drop! > 0.03 || v.tool_accuracy_drop! > 0.03).toBe(true);
+    expect(Object.keys(v.metrics)).toEqual(['val']);
+    expect(Object.keys(v.predict_wall_ms)).toEqual(['free']);
+    expect(v.constrained_skipped).toMatch(/lost more than max_accuracy_drop/);
+    // Rejected by the floor alone (within its allowance), a variant may still be the faithful fallback: its pass runs.
+    const floorOnly = await validateQuantized({ ...input, case_sets: sets, constrained: true, variants: [{ ...input.variants[1]!, max_accuracy_drop: 1 }], out_dir: 'export/v-floor' });
+    expect(floorOnly.variants[0]!.kept).toBe(false);
+    expect(Object.keys(floorOnly.variants[0]!.metrics).sort()).toEqual(['suite-constrained', 'val', 'val-constrained']);
   }, 120_000);
 
   it('bad input fails non-retryably: no judged set, a variant folder outside the run, a broken variant', async () => {

@@ -5,7 +5,10 @@ import { renderChart, type ChartSpec } from '../chart';
 import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
 import { formatMachine } from '../machine';
 import type { RunData } from '../run-data';
-import { collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
+import { GRAMMAR_SKIPPED, collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
+
+// A cell under the grammar that validate-quantized skipped says so, rather than looking like a figure never asked for.
+const skippedCell = (r: VariantRow) => (r.grammar_skipped ? GRAMMAR_SKIPPED : null);
 
 // Horizontal bars of decode tokens/s per (engine, variant).
 export function buildThroughputChart(rows: VariantRow[]): ChartSpec {
@@ -31,8 +34,8 @@ export async function renderVariantsSection(data: RunData): Promise<Section | nu
     firstRowPerVariant(rows).map((r) => [
       r.variant, bytes(r.bytes), r.ratio_to_fp32 === null ? null : `${(r.ratio_to_fp32 * 100).toFixed(1)} %`, r.exporter, r.agreement,
       r.tool_accuracy === null ? null : pct(r.tool_accuracy), r.param_accuracy === null ? null : pct(r.param_accuracy),
-      r.constrained_tool_accuracy === null ? null : `${pct(r.constrained_tool_accuracy)} / ${r.constrained_param_accuracy === null ? '–' : pct(r.constrained_param_accuracy)}`,
-      formatHeldOut(r.holdout),
+      r.constrained_tool_accuracy === null ? skippedCell(r) : `${pct(r.constrained_tool_accuracy)} / ${r.constrained_param_accuracy === null ? '–' : pct(r.constrained_param_accuracy)}`,
+      formatHeldOut(r.holdout) ?? skippedCell(r),
       r.calls_valid_free === null && r.calls_valid_constrained === null ? null : `${r.calls_valid_free === null ? '–' : pct(r.calls_valid_free)} → ${r.calls_valid_constrained === null ? '–' : pct(r.calls_valid_constrained)}`,
       r.kept === null ? null : { text: describeVerdict(r) as string, cls: r.kept ? 'good' : 'bad' },
     ]),

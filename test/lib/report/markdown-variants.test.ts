@@ -40,4 +40,13 @@ describe('report.md quantized variants', () => {
     expect(renderVariantsMarkdown(none).join('\n')).toContain('No variant recommended: no variant passes: int4');
     expect(renderReport({ spec: 'tiny', attempts: [], stages: [] })).not.toContain('Quantized variants');
   });
+
+  it('says the grammar figures were not measured for a variant whose pass under the grammar was skipped', async () => {
+    const int4 = { format: 'int4', kept: false, reasons: ['val: param_accuracy fell 11.1 %'], constrained_skipped: 'not run: ...', metrics: { val: { tool_accuracy: 0.889, param_accuracy: 0.556 } } };
+    const skipped = { validation: { recommended: null, reason: 'no variant passes', variants: [int4] } };
+    expect(renderVariantsMarkdown(skipped).join('\n')).toContain('| int4 | 88.9 % / 55.6 % | not run: rejected on val | not run: rejected on val | rejected: val: param_accuracy fell 11.1 % |');
+    // A variant whose grammar pass was simply off (validate_constrained: false) keeps the plain dash.
+    const { constrained_skipped: _, ...off } = int4;
+    expect(renderVariantsMarkdown({ validation: { ...skipped.validation, variants: [off] } }).join('\n')).toContain('| int4 | 88.9 % / 55.6 % | — | — |');
+  });
 });
