@@ -150,3 +150,11 @@ def load_model(model_path: str, cfg: ModelConfig, device: str, use_4bit: bool, a
     if not use_4bit:
         model.to(device)
     return model
+
+
+def accepts_logits_to_keep(model: Any) -> bool:
+    """True when the model's forward takes `logits_to_keep`: training and prefill then compute logits only where needed."""
+    import inspect
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "logits_to_keep" in inspect.signature(base.forward).parameters

@@ -1,15 +1,17 @@
-"""Stage predict: batched generation (left padding) for each case, with or without the LoRA adapter."""
+"""Stage predict: batched generation (left padding) for each case, with or without the LoRA adapter; a row leaves
+its batch as soon as it has finished (decoding.py)."""
 
 from __future__ import annotations
 
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from temporalio import activity
 
 from .contracts import PredictInput, PredictOutput
+from .decoding import decode_rows
 from .errors import InvalidSpec, ModelNotFound
 from .formatting import case_prompt
 from .heartbeat import Heartbeater, beat, cancelled
@@ -38,19 +40,6 @@ def ran_past_blocks(text: str) -> bool:
     return "\n" in rest or len(rest) >= 32
 
 
-class ToolUseStop:
-    """StoppingCriteria: per row, stop when ran_past_blocks() on the generated tail."""
-
-    def __init__(self, tokenizer: Any, prompt_len: int) -> None:
-        self.tok, self.prompt_len = tokenizer, prompt_len
-
-    def __call__(self, input_ids: Any, scores: Any, **kw: Any) -> Any:
-        import torch
-
-        tails = self.tok.batch_decode(input_ids[:, self.prompt_len:][:, -48:], skip_special_tokens=True)
-        return torch.tensor([ran_past_blocks(t) for t in tails], dtype=torch.bool, device=input_ids.device)
-
-
 def trim(text: str) -> str:
     """Cut whatever follows the last tool block once generation had moved past it."""
     if ran_past_blocks(text):
@@ -74,23 +63,20 @@ def load_for_predict(inp: PredictInput, device: str, use_4bit: bool) -> tuple[An
     return model, tok
 
 
+def stops_after_blocks(tok: Any) -> Callable[[list[int]], bool]:
+    """The stop rule on a row's new token ids: ran_past_blocks() on the text of its last 48 tokens."""
+    return lambda ids: ran_past_blocks(tok.decode(ids[-48:], skip_special_tokens=True))
+
+
 def generate_batch(model: Any, tok: Any, prompts: list[str], inp: PredictInput) -> list[str]:
-    """Greedy (or sampled when temperature > 0) completions of one left-padded batch."""
+    """Greedy (or sampled when temperature > 0) completions of one left-padded batch, trimmed after the calls."""
     import torch
-    from transformers import StoppingCriteriaList
 
     enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=(inp.record_format == "text"))
-    enc = {k: v.to(model.device) for k, v in enc.items()}
-    plen = enc["input_ids"].shape[1]
-    kw: dict[str, Any] = {"max_new_tokens": inp.max_new_tokens, "pad_token_id": tok.pad_token_id,
-                          "eos_token_id": tok.eos_token_id, "stopping_criteria": StoppingCriteriaList([ToolUseStop(tok, plen)])}
-    if inp.temperature > 0:
-        kw.update(do_sample=True, temperature=inp.temperature, top_p=1.0, top_k=0)
-    else:
-        kw.update(do_sample=False, temperature=None, top_p=None, top_k=None)
     with torch.no_grad():
-        out = model.generate(**enc, **kw)
-    return [trim(t) for t in tok.batch_decode(out[:, plen:], skip_special_tokens=True)]
+        ids = decode_rows(model, enc["input_ids"].to(model.device), enc["attention_mask"].to(model.device),
+                          inp.max_new_tokens, {tok.eos_token_id}, stops_after_blocks(tok), inp.temperature)
+    return [trim(t) for t in tok.batch_decode(ids, skip_special_tokens=True)]
 
 
 def run_predict(inp: PredictInput) -> PredictOutput:

@@ -8,7 +8,6 @@ completion positions (a 262k-vocab head over prompt tokens is most of the cost f
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
 from dataclasses import asdict, dataclass, field
@@ -17,6 +16,7 @@ from typing import Any, Callable, Optional
 from .contracts import TrainingConfig
 from .data import IGNORE, Encoded, collate, micro_batches
 from .fault_hooks import read_hooks
+from .modelio import accepts_logits_to_keep
 
 MIN_DELTA = 1e-4  # an eval counts as an improvement only if it beats the best by more than this
 
@@ -47,11 +47,6 @@ class Hooks:
     save_checkpoint: Callable[[LoopState], None]
     save_best: Callable[[LoopState], None]
     log: Callable[[str], None]
-
-
-def _accepts_logits_to_keep(model: Any) -> bool:
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return "logits_to_keep" in inspect.signature(base.forward).parameters
 
 
 def compute_precision(device: str, mixed_precision: str) -> Any:
@@ -113,7 +108,7 @@ class Trainer:
         self.model, self.opt, self.sched, self.cfg = model, optimizer, scheduler, cfg
         self.train, self.val, self.pad_id, self.device = train, val, pad_id, device
         self.hooks, self.cancelled = hooks, cancelled
-        self.keep_ok = _accepts_logits_to_keep(model)
+        self.keep_ok = accepts_logits_to_keep(model)
         self.lengths = [len(e.input_ids) for e in train] if cfg.group_by_length else None  # for length-grouped batches
         self.per_epoch, self.total = total_steps(cfg, len(train))
         self.step_delay = read_hooks().step_delay_s  # test hook, off unless TOOLTUNE_TEST_HOOKS=1

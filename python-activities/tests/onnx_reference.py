@@ -24,12 +24,27 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
+class ToolUseStop:
+    """StoppingCriteria for model.generate: per row, stop when predict's ran_past_blocks() holds on the generated tail."""
+
+    def __init__(self, tokenizer, prompt_len: int) -> None:
+        self.tok, self.prompt_len = tokenizer, prompt_len
+
+    def __call__(self, input_ids, scores, **kw):
+        import torch
+
+        from activities.predict import ran_past_blocks
+
+        tails = self.tok.batch_decode(input_ids[:, self.prompt_len:][:, -48:], skip_special_tokens=True)
+        return torch.tensor([ran_past_blocks(t) for t in tails], dtype=torch.bool, device=input_ids.device)
+
+
 def main() -> None:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, StoppingCriteriaList
 
     from activities.formatting import case_prompt
-    from activities.predict import ToolUseStop, trim
+    from activities.predict import trim
 
     torch.set_num_threads(1)
     hf_dir, request = sys.argv[1], json.loads(Path(sys.argv[2]).read_text())
