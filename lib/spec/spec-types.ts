@@ -179,7 +179,7 @@ export interface ExperimentSpecInput {
      */
     early_stopping_patience?: number;
     /**
-     * Evaluate every this many optimizer steps (the guide: 100).
+     * Evaluate the validation loss every this many optimizer steps, and at the end of each epoch (the guide: 100).
      */
     validation_frequency?: number;
     /**
@@ -956,7 +956,7 @@ export interface ExperimentSpec {
      */
     early_stopping_patience: number;
     /**
-     * Evaluate every this many optimizer steps (the guide: 100).
+     * Evaluate the validation loss every this many optimizer steps, and at the end of each epoch (the guide: 100).
      */
     validation_frequency: number;
     /**
