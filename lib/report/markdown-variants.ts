@@ -37,8 +37,9 @@ export function renderVariantsMarkdown(summary: ReportSummary): string[] {
     lines.push('', v?.recommended ? `Recommended: **${v.recommended}** (${v.reason ?? ''}); \`tooltune generate\` and \`serve\` load it.` : `No variant recommended${v?.reason ? `: ${v.reason}` : ''}.`);
   }
   if (timed.length > 0) {
-    lines.push('', '| Engine | Variant | Decode tokens/s | Speedup against PyTorch fp32 | Latency p50 |', '| --- | --- | --- | --- | --- |');
-    for (const r of timed) lines.push(`| ${r.engine} | ${r.variant} | ${r.tokens_per_s?.toFixed(1)} | ${r.speedup === null ? '—' : `${r.speedup.toFixed(2)}x`} | ${r.latency_p50_ms === null ? '—' : `${r.latency_p50_ms.toFixed(0)} ms`} |`);
+    const times = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}x`);
+    lines.push('', '| Engine | Variant | Decode tokens/s | Against its fp32 | Against PyTorch fp32 | Latency p50 |', '| --- | --- | --- | --- | --- | --- |');
+    for (const r of timed) lines.push(`| ${r.engine} | ${r.variant} | ${r.tokens_per_s?.toFixed(1)} | ${times(r.engine_speedup)} | ${times(r.speedup)} | ${r.latency_p50_ms === null ? '—' : `${r.latency_p50_ms.toFixed(0)} ms`} |`);
     const path = (summary.benchmark as { markdown_path?: string } | undefined)?.markdown_path;
     if (path) lines.push('', `Every figure of the benchmark (prefill, time to first token, memory, roofline): ${path}`);
   }

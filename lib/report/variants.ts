@@ -27,7 +27,10 @@ export interface VariantRow {
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
   tokens_per_s: number | null;
+  /** Decode tokens/s against PyTorch fp32 generate (null when the benchmark left PyTorch out). */
   speedup: number | null;
+  /** Decode tokens/s against the same engine's fp32 variant: the guide's quantized-against-unquantized ratio. */
+  engine_speedup: number | null;
   device: string | null;
 }
 
@@ -106,7 +109,7 @@ function heldOutFigures(metrics: unknown): HeldOutFigures | null {
 
 // An empty row for a variant.
 function blank(variant: string, engine: string | null): VariantRow {
-  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, grammar_skipped: false, calls_valid_free: null, calls_valid_constrained: null, holdout: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, device: null };
+  return { variant, engine, bytes: null, ratio_to_fp32: null, exporter: null, agreement: null, tool_accuracy: null, param_accuracy: null, constrained_tool_accuracy: null, constrained_param_accuracy: null, grammar_skipped: false, calls_valid_free: null, calls_valid_constrained: null, holdout: null, kept: null, reason: null, latency_p50_ms: null, latency_p95_ms: null, tokens_per_s: null, speedup: null, engine_speedup: null, device: null };
 }
 
 // Gathers the variant rows: one per exported variant (summary.artifacts.onnx) with its validation
@@ -147,7 +150,7 @@ export function collectVariants(summary: ReportSummary): VariantTable {
   }
   const rows: VariantRow[] = [...byVariant.values()];
   const tables = isObj(summary.benchmark) && Array.isArray(summary.benchmark.tables) ? summary.benchmark.tables.filter(isObj) : [];
-  // Figures from two hosts are never compared: the first table (the one with PyTorch) is the report's.
+  // Figures from two hosts are never compared: the first table (the Python worker's host, with PyTorch when it ran) is the report's.
   const table = tables[0];
   for (const o of table && Array.isArray(table.rows) ? table.rows.filter(isObj) : []) {
     const variant = String(o.variant);
@@ -157,6 +160,7 @@ export function collectVariants(summary: ReportSummary): VariantTable {
     r.latency_p95_ms = pickNumber(o, ['latency_ms_p95']);
     r.tokens_per_s = pickNumber(o, ['decode_tokens_per_s']);
     r.speedup = pickNumber(o, ['decode_speedup']);
+    r.engine_speedup = pickNumber(o, ['engine_speedup']);
     r.bytes = pickNumber(o, ['bytes_on_disk']) ?? r.bytes;
     r.device = 'cpu';
     const at = base ? rows.indexOf(base) : -1;

@@ -478,7 +478,7 @@ export interface ExperimentSpecInput {
     body_limit_kb?: number;
   };
   /**
-   * Inference speed of PyTorch fp32 generate (the guide's baseline), each ONNX variant in the TypeScript engine and in onnxruntime-genai, side by side on one machine with the same prompt token ids and the same number of new tokens (end of sequence suppressed). Needs quantization.enabled. Writes <run>/benchmark/benchmark.md and .json.
+   * Inference speed of each ONNX variant in the TypeScript engine and in onnxruntime-genai (and of PyTorch fp32 generate unless pytorch is false), side by side on one machine with the same prompt token ids and the same number of new tokens (end of sequence suppressed); each quantized variant's decode speed against its engine's fp32 is the guide's INT8 2.67x / INT4 3.67x measure. Needs quantization.enabled. Writes <run>/benchmark/benchmark.md and .json.
    */
   benchmark?: {
     /**
@@ -506,7 +506,7 @@ export interface ExperimentSpecInput {
      */
     threads?: number;
     /**
-     * Include PyTorch fp32 generate on the merged model (the speedups are against it).
+     * Also time PyTorch fp32 generate on the merged model, a reference beside each engine's own fp32 (every row gets its speedup against both). One more child process: ~20 s for the CPU demo's model.
      */
     pytorch?: boolean;
     /**
@@ -1255,7 +1255,7 @@ export interface ExperimentSpec {
     body_limit_kb: number;
   };
   /**
-   * Inference speed of PyTorch fp32 generate (the guide's baseline), each ONNX variant in the TypeScript engine and in onnxruntime-genai, side by side on one machine with the same prompt token ids and the same number of new tokens (end of sequence suppressed). Needs quantization.enabled. Writes <run>/benchmark/benchmark.md and .json.
+   * Inference speed of each ONNX variant in the TypeScript engine and in onnxruntime-genai (and of PyTorch fp32 generate unless pytorch is false), side by side on one machine with the same prompt token ids and the same number of new tokens (end of sequence suppressed); each quantized variant's decode speed against its engine's fp32 is the guide's INT8 2.67x / INT4 3.67x measure. Needs quantization.enabled. Writes <run>/benchmark/benchmark.md and .json.
    */
   benchmark: {
     /**
@@ -1283,7 +1283,7 @@ export interface ExperimentSpec {
      */
     threads: number;
     /**
-     * Include PyTorch fp32 generate on the merged model (the speedups are against it).
+     * Also time PyTorch fp32 generate on the merged model, a reference beside each engine's own fp32 (every row gets its speedup against both). One more child process: ~20 s for the CPU demo's model.
      */
     pytorch: boolean;
     /**

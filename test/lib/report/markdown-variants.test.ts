@@ -19,7 +19,7 @@ const SUMMARY = {
     tables: [{ host: { hostname: 'h', cpu_model: 'c', threads: 2 }, rows: [
       { engine: 'pytorch', variant: 'fp32', decode_tokens_per_s: 23.4, decode_speedup: 1, latency_ms_p50: 2071 },
       { engine: 'ort-genai', variant: 'int8', decode_tokens_per_s: 189.8, decode_speedup: 8.1, latency_ms_p50: 277.6 },
-      { engine: 'ts-engine', variant: 'int8', decode_tokens_per_s: 150, decode_speedup: 6.4, latency_ms_p50: 341.9 },
+      { engine: 'ts-engine', variant: 'int8', decode_tokens_per_s: 150, decode_speedup: 6.4, engine_speedup: 2.5, latency_ms_p50: 341.9 },
     ] }],
   },
 };
@@ -31,7 +31,8 @@ describe('report.md quantized variants', () => {
     expect(text).toContain('| int4 | 86.1 % / 61.1 % | — | 85.0 / 50.0 %, 4 of 12 no-tool called (free) | rejected: val: tool_accuracy 86.1 % is not above 90.0 % |');
     expect(text.match(/^\| int8 \|/gm)).toHaveLength(1); // two engines timed int8; the validation table still has one row
     expect(text).toContain('Recommended: **int8** (int8 is the smallest variant that keeps the accuracy)');
-    expect(text).toContain('| ts-engine | int8 | 150.0 | 6.40x | 342 ms |');
+    expect(text).toContain('| ts-engine | int8 | 150.0 | 2.50x | 6.40x | 342 ms |');
+    expect(text).toContain('| ort-genai | int8 | 189.8 | — | 8.10x | 278 ms |'); // no ort-genai fp32 row timed here
     expect(text).toContain('/runs/r/benchmark/benchmark.md');
   });
 
