@@ -32,8 +32,9 @@ start=$(date +%s)
 "$root/python-activities/.venv/bin/python" "$root/python-activities/bench/bench_quality.py" \
   --data "$out/data" --out "$out/run" --spec "$out/spec.json" "$@"
 echo "wall time: $(( $(date +%s) - start )) s"
-for set in val suite holdout holdout2 holdout3 holdout4; do
-  [ -f "$out/run/pred-${set}_cases.jsonl" ] || continue
+for pred in "$out"/run/pred-*_cases.jsonl; do
+  [ -f "$pred" ] || continue
+  set=$(basename "$pred" _cases.jsonl); set=${set#pred-}
   npx --prefix "$root" tooltune score --cases "$out/data/${set}_cases.jsonl" --predictions "$out/run/pred-${set}_cases.jsonl" \
     --tools "$out/data/tools.json" --json > "$out/run/score-$set.json" || true
   node -e 'const r=require(process.argv[1]);const d=r.detection;console.log(`${process.argv[2]}: tool ${(r.tool_accuracy*100).toFixed(1)} % param ${(r.param_accuracy*100).toFixed(1)} % detection ${(r.tool_detection*100).toFixed(1)} % false calls ${d.false_calls}/${d.no_tool_cases}`)' \

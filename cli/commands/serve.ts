@@ -1,6 +1,6 @@
 // `tooltune serve`: the run's quantized model behind an OpenAI-compatible chat completions endpoint.
 import path from 'node:path';
-import { loadEngine, resolveVariantDir } from '../../lib/inference';
+import { describeTarget, loadEngine } from '../../lib/inference';
 import { resolveServingConfig, type ServingConfig } from '../../lib/serve/config';
 import { buildServer } from '../../lib/serve/server';
 import { type Command, expectPositionals } from '../command';
@@ -30,14 +30,14 @@ export const serveCommand: Command = {
     const variant = values.variant as ServingConfig['variant'] | undefined;
     const port = intFlag(values, 'port') ?? 8000;
     if (port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${port}`);
-    // The run's serving section, when serving a run; the schema's defaults otherwise; then the flags.
-    const first = resolveVariantDir(dir, variant);
-    const config = resolveServingConfig(first.run?.spec.serving, {
+    // The run's serving section, when serving a run; the schema's defaults otherwise; then the flags. The engine
+    // alone resolves the variant: the flag's, else (for a run folder) the serving section's.
+    const described = describeTarget(dir);
+    const config = resolveServingConfig(described.run?.spec.serving, {
       variant, batch: intFlag(values, 'batch'), threads: intFlag(values, 'threads'), queue_limit: intFlag(values, 'queue-limit'),
       constrained: values['no-constrained'] ? false : undefined,
     });
-    const isRunFolder = first.variantDir !== path.resolve(dir);
-    const engine = await loadEngine(dir, { variant: variant ?? (isRunFolder ? config.variant : undefined), threads: config.threads, executionProvider: config.execution_provider });
+    const engine = await loadEngine(dir, { variant: variant ?? (described.isVariantFolder ? undefined : config.variant), threads: config.threads, executionProvider: config.execution_provider });
     if (engine.variantNote) warn(engine.variantNote);
     const variantName = path.basename(engine.variantDir);
     const modelId = engine.run ? `tooltune/${path.basename(engine.run.runDir)}/${variantName}` : `tooltune/${variantName}`;

@@ -5,7 +5,7 @@ export type { Engine, EngineOptions, EngineToolCall, GenerateManyOptions, Genera
 export { InferenceError } from './errors';
 export { DEFAULT_CHAT_TEMPLATE, createPromptBuilder } from './prompt';
 export type { PromptBuilder, PromptCase, RecordFormat } from './prompt';
-export { VARIANTS, VARIANT_WISHES, resolveVariantDir } from './resolve-dir';
+export { VARIANTS, VARIANT_WISHES, describeTarget, resolveVariantDir } from './resolve-dir';
 export type { RunContext, Variant, VariantWish } from './resolve-dir';
 export { chooseVariant, VALIDATION_FILE, type VariantChoice } from './choose-variant';
 export type { ExecutionProvider, GraphOptimization, SessionSettings } from './session';

@@ -64,6 +64,16 @@ export function resolveVariantDir(dir: string, variant?: VariantWish): ResolvedV
   return { variantDir, run: readRunContext(abs), note };
 }
 
+// What `dir` is, without choosing a variant: a variant folder (it holds genai_config.json) or not, and the run it
+// belongs to (a run folder, or a variant folder in one's export/onnx/); `serve` reads the run's serving section
+// from it before the engine resolves the variant.
+export function describeTarget(dir: string): { isVariantFolder: boolean; run: RunContext | null } {
+  const abs = path.resolve(dir);
+  if (!existsSync(path.join(abs, 'genai_config.json'))) return { isVariantFolder: false, run: readRunContext(abs) };
+  const inRun = path.basename(path.dirname(abs)) === 'onnx' && path.basename(path.resolve(abs, '..', '..')) === 'export';
+  return { isVariantFolder: true, run: inRun ? readRunContext(path.resolve(abs, '..', '..', '..')) : null };
+}
+
 // Reads spec.resolved.json (dataset.format, dataset.prompt_tools) and dataset/tools.json of a run folder.
 export function readRunContext(runDir: string): RunContext | null {
   const specFile = path.join(runDir, 'spec.resolved.json');

@@ -36,8 +36,14 @@ from activities.predict import run_predict  # noqa: E402
 from activities.lora import LLAMA_PROJECTIONS as TARGETS  # noqa: E402
 from activities.preflight import run_preflight  # noqa: E402
 
-CASES = ["val_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "holdout2_cases.jsonl", "holdout3_cases.jsonl",
-         "holdout4_cases.jsonl"]
+FIRST = ["val_cases.jsonl", "suite_cases.jsonl"]  # then every held-out file the folder holds, by name
+
+
+def case_files(data: Path) -> list[str]:
+    """The case files to predict: val, the suite, then every other *_cases.jsonl of the folder (the held-out files
+    quality-bench.sh renders, whatever their labels) except the training sample."""
+    rest = sorted(p.name for p in data.glob("*_cases.jsonl") if p.name not in FIRST and p.name != "train_cases.jsonl")
+    return [n for n in FIRST if (data / n).is_file()] + rest
 
 
 def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
@@ -64,7 +70,7 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     ap.add_argument("--train-seed", type=int, help="training.seed (with --spec: the spec's seed, as the workflow sets it; "
                                                     "without: 42). Rows E1-E96 of docs/QUALITY.md trained with 42 at every dataset seed")
     ap.add_argument("--format", choices=["text", "chat"], help="dataset.format, the records' format (without --spec: text)")
-    ap.add_argument("--cases", nargs="*", default=CASES)
+    ap.add_argument("--cases", nargs="*", help="case files of the data folder to predict (default: val, the suite and every held-out file)")
     ap.add_argument("--cache", default=os.environ.get("TOOLTUNE_CACHE_DIR", "/tmp/tt-quality/cache"))
     return ap.parse_args(argv)
 
@@ -125,7 +131,7 @@ def main() -> None:
     t2 = time.perf_counter()
     timings = {"preflight_s": round(t1 - t0, 1), "finetune_s": round(t2 - t1, 1), "steps": ft.optimizer_steps,
                "eval_loss": ft.eval_loss, "train_loss": ft.train_loss, "tokens_per_second": ft.tokens_per_second}
-    for name in a.cases:
+    for name in a.cases or case_files(data):
         if not (data / name).is_file():
             continue
         t = time.perf_counter()

@@ -60,3 +60,10 @@ def test_a_gguf_file_resolves_against_the_specs_folder(tmp_path):
 def test_without_a_spec_the_flags_defaults_apply():
     s = bq.settings_of(bq.parse_args(["--data", "d", "--out", "o", "--epochs", "2"]), None)
     assert (s["training"].learning_rate, s["training"].num_train_epochs, s["training"].seed, s["lora"].lora_dropout) == (1e-3, 2, 42, 0.05)
+
+
+def test_it_predicts_val_the_suite_and_every_held_out_file_but_not_the_training_sample(tmp_path):
+    for name in ("train_cases.jsonl", "holdout4_cases.jsonl", "suite_cases.jsonl", "holdout_cases.jsonl", "val_cases.jsonl", "train.jsonl"):
+        (tmp_path / name).write_text("")
+    assert bq.case_files(tmp_path) == ["val_cases.jsonl", "suite_cases.jsonl", "holdout4_cases.jsonl", "holdout_cases.jsonl"]
+    assert bq.parse_args(["--data", "d", "--out", "o"]).cases is None

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chooseVariant, resolveVariantDir, VALIDATION_FILE, type Variant } from '../../../lib/inference';
+import { chooseVariant, describeTarget, resolveVariantDir, VALIDATION_FILE, type Variant } from '../../../lib/inference';
 import { removeScratchDirs, scratchDir } from '../../helpers/onnx-fixture';
 
 // A verdict as validate-quantized writes it (the fields chooseVariant reads).
@@ -86,5 +86,16 @@ describe('chooseVariant', () => {
     const none = runFolder([]);
     mkdirSync(path.join(none, 'export', 'onnx'), { recursive: true });
     expect(() => resolveVariantDir(none)).toThrow('the run has no exported variant');
+  });
+
+  it('describeTarget reads the run a folder belongs to without choosing a variant (serve reads its serving section)', () => {
+    const run = runFolder(['int4']); // no validation.json: resolving 'recommended' would say so; describing says nothing
+    writeFileSync(path.join(run, 'spec.resolved.json'), JSON.stringify({ spec: { dataset: { format: 'text' }, serving: { variant: 'int4' } } }));
+    writeFileSync(path.join(run, 'export', 'onnx', 'int4', 'genai_config.json'), '{}');
+    expect(describeTarget(run)).toMatchObject({ isVariantFolder: false, run: { runDir: run, spec: { serving: { variant: 'int4' } } } });
+    expect(describeTarget(path.join(run, 'export', 'onnx', 'int4'))).toMatchObject({ isVariantFolder: true, run: { runDir: run } });
+    const loose = scratchDir('tt-loose-');
+    writeFileSync(path.join(loose, 'genai_config.json'), '{}');
+    expect(describeTarget(loose)).toEqual({ isVariantFolder: true, run: null });
   });
 });
