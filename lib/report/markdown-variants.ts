@@ -38,8 +38,10 @@ export function renderVariantsMarkdown(summary: ReportSummary): string[] {
   }
   if (timed.length > 0) {
     const times = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}x`);
-    lines.push('', '| Engine | Variant | Decode tokens/s | Against its fp32 | Against PyTorch fp32 | Latency p50 |', '| --- | --- | --- | --- | --- | --- |');
-    for (const r of timed) lines.push(`| ${r.engine} | ${r.variant} | ${r.tokens_per_s?.toFixed(1)} | ${times(r.engine_speedup)} | ${times(r.speedup)} | ${r.latency_p50_ms === null ? '—' : `${r.latency_p50_ms.toFixed(0)} ms`} |`);
+    // The PyTorch column only when the benchmark timed PyTorch (benchmark.pytorch).
+    const torch = timed.some((r) => r.speedup !== null);
+    lines.push('', `| Engine | Variant | Decode tokens/s | Against its fp32 |${torch ? ' Against PyTorch fp32 |' : ''} Latency p50 |`, `| --- | --- | --- | --- |${torch ? ' --- |' : ''} --- |`);
+    for (const r of timed) lines.push(`| ${r.engine} | ${r.variant} | ${r.tokens_per_s?.toFixed(1)} | ${times(r.engine_speedup)} |${torch ? ` ${times(r.speedup)} |` : ''} ${r.latency_p50_ms === null ? '—' : `${r.latency_p50_ms.toFixed(0)} ms`} |`);
     const path = (summary.benchmark as { markdown_path?: string } | undefined)?.markdown_path;
     if (path) lines.push('', `Every figure of the benchmark (prefill, time to first token, memory, roofline): ${path}`);
   }

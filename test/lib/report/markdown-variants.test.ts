@@ -34,6 +34,11 @@ describe('report.md quantized variants', () => {
     expect(text).toContain('| ts-engine | int8 | 150.0 | 2.50x | 6.40x | 342 ms |');
     expect(text).toContain('| ort-genai | int8 | 189.8 | — | 8.10x | 278 ms |'); // no ort-genai fp32 row timed here
     expect(text).toContain('/runs/r/benchmark/benchmark.md');
+    // Without a PyTorch row (benchmark.pytorch: false) the table has no PyTorch column.
+    const rows = SUMMARY.benchmark.tables[0]!.rows.slice(1).map((r) => ({ ...r, decode_speedup: null }));
+    const noTorch = renderVariantsMarkdown({ ...SUMMARY, benchmark: { ...SUMMARY.benchmark, tables: [{ ...SUMMARY.benchmark.tables[0]!, rows }] } }).join('\n');
+    expect(noTorch).toContain('| Engine | Variant | Decode tokens/s | Against its fp32 | Latency p50 |');
+    expect(noTorch).toContain('| ts-engine | int8 | 150.0 | 2.50x | 342 ms |');
   });
 
   it('says when no variant is recommended, and is left out of a run that validated and timed nothing', () => {
