@@ -45,9 +45,8 @@ export function resolveVariantDir(dir: string, variant?: VariantWish): ResolvedV
     if (named !== undefined && path.basename(abs) !== named) {
       throw new InferenceError(`is the ${path.basename(abs)} variant folder, not ${named}: give the run folder to choose a variant`, abs);
     }
-    const runDir = path.resolve(abs, '..', '..', '..');
-    const isRunVariant = path.basename(path.dirname(abs)) === 'onnx' && path.basename(path.resolve(abs, '..', '..')) === 'export';
-    if (!isRunVariant) return { variantDir: abs, run: null, note: null };
+    const runDir = runOfVariantFolder(abs);
+    if (runDir === null) return { variantDir: abs, run: null, note: null };
     const name = path.basename(abs) as Variant;
     const note = (VARIANTS as readonly string[]).includes(name) ? chooseVariant(runDir, name, [name]).note : null;
     return { variantDir: abs, run: readRunContext(runDir), note };
@@ -70,8 +69,14 @@ export function resolveVariantDir(dir: string, variant?: VariantWish): ResolvedV
 export function describeTarget(dir: string): { isVariantFolder: boolean; run: RunContext | null } {
   const abs = path.resolve(dir);
   if (!existsSync(path.join(abs, 'genai_config.json'))) return { isVariantFolder: false, run: readRunContext(abs) };
-  const inRun = path.basename(path.dirname(abs)) === 'onnx' && path.basename(path.resolve(abs, '..', '..')) === 'export';
-  return { isVariantFolder: true, run: inRun ? readRunContext(path.resolve(abs, '..', '..', '..')) : null };
+  const runDir = runOfVariantFolder(abs);
+  return { isVariantFolder: true, run: runDir === null ? null : readRunContext(runDir) };
+}
+
+// The run folder of a variant folder that lies in one's export/onnx/, else null.
+function runOfVariantFolder(variantDir: string): string | null {
+  const inRun = path.basename(path.dirname(variantDir)) === 'onnx' && path.basename(path.resolve(variantDir, '..', '..')) === 'export';
+  return inRun ? path.resolve(variantDir, '..', '..', '..') : null;
 }
 
 // Reads spec.resolved.json (dataset.format, dataset.prompt_tools) and dataset/tools.json of a run folder.
