@@ -38,7 +38,7 @@ def decode_rows(model: Any, input_ids: Any, attention_mask: Any, max_new_tokens:
     out = model(input_ids=input_ids, attention_mask=mask, position_ids=pos, use_cache=True, **keep_kw)
     cache, logits = out.past_key_values, out.logits[:, -1].float()
     rows = torch.arange(input_ids.shape[0], device=input_ids.device)
-    eos = torch.tensor(sorted(eos_ids), device=input_ids.device)
+    eos = torch.tensor(sorted(eos_ids), dtype=torch.long, device=input_ids.device)
     generated: list[list[int]] = [[] for _ in range(input_ids.shape[0])]
     for step in range(max_new_tokens):
         tokens = next_tokens(logits, temperature)

@@ -75,7 +75,7 @@ def generate_batch(model: Any, tok: Any, prompts: list[str], inp: PredictInput) 
     enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=(inp.record_format == "text"))
     with torch.no_grad():
         ids = decode_rows(model, enc["input_ids"].to(model.device), enc["attention_mask"].to(model.device),
-                          inp.max_new_tokens, {tok.eos_token_id}, stops_after_blocks(tok), inp.temperature)
+                          inp.max_new_tokens, {tok.eos_token_id} - {None}, stops_after_blocks(tok), inp.temperature)
     return [trim(t) for t in tok.batch_decode(ids, skip_special_tokens=True)]
 
 

@@ -61,3 +61,17 @@ def test_stop_rule_ends_a_row_and_the_rest_run_on(tiny_run):
     with torch.no_grad():
         capped = decode_rows(model, enc["input_ids"], enc["attention_mask"], 5, set(), lambda ids: False)
     assert capped == [row[:5] for row in free]
+
+
+def test_sampling_is_seeded_and_every_row_gets_its_tokens(tiny_run):
+    import torch
+
+    tok, model, enc = _batch(tiny_run)
+    draws = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        with torch.no_grad():
+            draws.append(decode_rows(model, enc["input_ids"], enc["attention_mask"], 6, set(), lambda ids: False, temperature=1.0))
+    assert draws[0] == draws[1] and len(draws[0]) == enc["input_ids"].shape[0]
+    assert all(len(row) == 6 for row in draws[0])
+    assert draws[0] != [row[:6] for row in _generate(model, tok, enc, None)]  # sampled, not greedy
