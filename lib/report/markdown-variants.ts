@@ -3,7 +3,7 @@
 // shows what report.html shows about them.
 import { pct } from './html';
 import type { ReportSummary } from './run-data';
-import { GRAMMAR_SKIPPED, collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
+import { GRAMMAR_SKIPPED, collectVariants, describeGuideSpeedups, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from './variants';
 
 // Text made safe for one Markdown table cell: pipes escaped, newlines folded.
 export function escapeMarkdownCell(text: string): string {
@@ -42,6 +42,8 @@ export function renderVariantsMarkdown(summary: ReportSummary): string[] {
     const torch = timed.some((r) => r.speedup !== null);
     lines.push('', `| Engine | Variant | Decode tokens/s | Against its fp32 |${torch ? ' Against PyTorch fp32 |' : ''} Latency p50 |`, `| --- | --- | --- | --- |${torch ? ' --- |' : ''} --- |`);
     for (const r of timed) lines.push(`| ${r.engine} | ${r.variant} | ${r.tokens_per_s?.toFixed(1)} | ${times(r.engine_speedup)} |${torch ? ` ${times(r.speedup)} |` : ''} ${r.latency_p50_ms === null ? '—' : `${r.latency_p50_ms.toFixed(0)} ms`} |`);
+    const guide = describeGuideSpeedups(timed);
+    if (guide) lines.push('', guide);
     const path = (summary.benchmark as { markdown_path?: string } | undefined)?.markdown_path;
     if (path) lines.push('', `Every figure of the benchmark (prefill, time to first token, memory, roofline): ${path}`);
   }

@@ -34,6 +34,25 @@ export interface VariantRow {
   device: string | null;
 }
 
+// The guide's speed claims: INT8 2.67x and INT4 3.67x faster than the unquantized model.
+export const GUIDE_SPEEDUPS = { int8: 2.67, int4: 3.67 } as const;
+
+// One sentence weighing each engine's quantized decode speed (against its own fp32) with the guide's claims, or
+// null when the benchmark gave no such figure.
+export function describeGuideSpeedups(rows: readonly VariantRow[]): string | null {
+  const parts: string[] = [];
+  for (const engine of [...new Set(rows.map((r) => r.engine).filter((e): e is string => e !== null && !e.includes('+')))]) {
+    const figures = (['int8', 'int4'] as const).flatMap((variant) => {
+      const r = rows.find((x) => x.engine === engine && x.variant === variant && x.engine_speedup !== null);
+      if (!r || r.engine_speedup === null) return [];
+      const claim = GUIDE_SPEEDUPS[variant];
+      return [`${variant.toUpperCase()} ${r.engine_speedup.toFixed(2)}x (${r.engine_speedup >= claim ? 'meets' : 'under'} ${claim}x)`];
+    });
+    if (figures.length) parts.push(`${engine} ${figures.join(', ')}`);
+  }
+  return parts.length ? `Against the guide's claims (quantized against the unquantized model in the same engine): ${parts.join('; ')}.` : null;
+}
+
 // The cell text of a figure under the grammar that validate-quantized did not measure, and why.
 export const GRAMMAR_SKIPPED = 'not run: rejected on val';
 

@@ -5,7 +5,7 @@ import { renderChart, type ChartSpec } from '../chart';
 import { bytes, escapeHtml, pct, renderTable, type Section } from '../html';
 import { formatMachine } from '../machine';
 import type { RunData } from '../run-data';
-import { GRAMMAR_SKIPPED, collectVariants, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
+import { GRAMMAR_SKIPPED, collectVariants, describeGuideSpeedups, describeVerdict, firstRowPerVariant, formatHeldOut, type VariantRow } from '../variants';
 
 // A cell under the grammar that validate-quantized skipped says so, rather than looking like a figure never asked for.
 const skippedCell = (r: VariantRow) => (r.grammar_skipped ? GRAMMAR_SKIPPED : null);
@@ -48,10 +48,11 @@ export async function renderVariantsSection(data: RunData): Promise<Section | nu
     timed.map((r) => [r.variant, r.engine, bytes(r.bytes), fmt(r.latency_p50_ms, 0, ' ms'), fmt(r.latency_p95_ms, 0, ' ms'), fmt(r.tokens_per_s, 1), fmt(r.engine_speedup, 2, '×'), ...(torch ? [fmt(r.speedup, 2, '×')] : [])]),
     { numeric: torch ? [2, 3, 4, 5, 6, 7] : [2, 3, 4, 5, 6] },
   )}`;
+  const guide = describeGuideSpeedups(timed);
   const benchmarked = rows.some((r) => r.tokens_per_s !== null);
   const chart = benchmarked ? `<div class="charts"><figure>${await renderChart(buildThroughputChart(rows))}<figcaption>measured on ${escapeHtml(formatMachine(machine))}</figcaption></figure></div>` : '';
   return {
     id: 'variants', title: 'Exported and quantized variants',
-    html: `<p class="note">Accuracy on val; "with grammar": tool / parameter accuracy under the tools' grammar; "held-out": tool / parameter accuracy on the held-out cases and the no-tool ones answered with a call, decoded as marked; "calls valid": of the outputs that call, the share whose calls parse and fit their schemas, over every set, free → with the grammar. Speedups are decode tokens/s on the same prompts against the same engine's fp32 variant (the guide's measure) and against PyTorch fp32 generate when the benchmark timed it (benchmark.pytorch). ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${variants}\n${timings}\n${chart}`,
+    html: `<p class="note">Accuracy on val; "with grammar": tool / parameter accuracy under the tools' grammar; "held-out": tool / parameter accuracy on the held-out cases and the no-tool ones answered with a call, decoded as marked; "calls valid": of the outputs that call, the share whose calls parse and fit their schemas, over every set, free → with the grammar. Speedups are decode tokens/s on the same prompts against the same engine's fp32 variant (the guide's measure) and against PyTorch fp32 generate when the benchmark timed it (benchmark.pytorch). ${benchmarked ? `Benchmark machine: ${escapeHtml(formatMachine(machine))}.` : 'The benchmark did not run in this run.'}</p>\n${variants}\n${timings}${guide ? `\n<p class="note">${escapeHtml(guide)}</p>` : ''}\n${chart}`,
   };
 }

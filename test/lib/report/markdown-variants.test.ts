@@ -39,6 +39,14 @@ describe('report.md quantized variants', () => {
     const noTorch = renderVariantsMarkdown({ ...SUMMARY, benchmark: { ...SUMMARY.benchmark, tables: [{ ...SUMMARY.benchmark.tables[0]!, rows }] } }).join('\n');
     expect(noTorch).toContain('| Engine | Variant | Decode tokens/s | Against its fp32 | Latency p50 |');
     expect(noTorch).toContain('| ts-engine | int8 | 150.0 | 2.50x | 342 ms |');
+    // Each engine's quantized speed against its own fp32, weighed with the guide's 2.67x / 3.67x.
+    expect(text).toContain("Against the guide's claims (quantized against the unquantized model in the same engine): ts-engine INT8 2.50x (under 2.67x).");
+    const fast = { ...SUMMARY, benchmark: { tables: [{ host: { hostname: 'h', cpu_model: 'c', threads: 2 }, rows: [
+      { engine: 'ort-genai', variant: 'int8', decode_tokens_per_s: 200, engine_speedup: 2.7, latency_ms_p50: 200 },
+      { engine: 'ort-genai', variant: 'int4', decode_tokens_per_s: 250, engine_speedup: 3.6, latency_ms_p50: 150 },
+      { engine: 'ts-engine+grammar', variant: 'int4', decode_tokens_per_s: 240, engine_speedup: 3.5, latency_ms_p50: 160 },
+    ] }] } };
+    expect(renderVariantsMarkdown(fast).join('\n')).toContain('ort-genai INT8 2.70x (meets 2.67x), INT4 3.60x (under 3.67x).');
   });
 
   it('says when no variant is recommended, and is left out of a run that validated and timed nothing', () => {
