@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from temporalio import activity
 
 from .contracts import PredictInput, PredictOutput
-from .decoding import decode_rows
+from .decoding import StopRule, decode_rows
 from .errors import InvalidSpec, ModelNotFound
 from .formatting import case_prompt
 from .heartbeat import Heartbeater, beat, cancelled
@@ -63,7 +63,7 @@ def load_for_predict(inp: PredictInput, device: str, use_4bit: bool) -> tuple[An
     return model, tok
 
 
-def stops_after_blocks(tok: Any) -> Callable[[list[int]], bool]:
+def stops_after_blocks(tok: Any) -> StopRule:
     """The stop rule on a row's new token ids: ran_past_blocks() on the text of its last 48 tokens."""
     return lambda ids: ran_past_blocks(tok.decode(ids[-48:], skip_special_tokens=True))
 

@@ -25,7 +25,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 class ToolUseStop:
-    """StoppingCriteria for model.generate: per row, stop when predict's ran_past_blocks() holds on the generated tail."""
+    """StoppingCriteria for model.generate: per row, predict's stop rule (stops_after_blocks) on its new tokens."""
 
     def __init__(self, tokenizer, prompt_len: int) -> None:
         self.tok, self.prompt_len = tokenizer, prompt_len
@@ -33,10 +33,10 @@ class ToolUseStop:
     def __call__(self, input_ids, scores, **kw):
         import torch
 
-        from activities.predict import ran_past_blocks
+        from activities.predict import stops_after_blocks
 
-        tails = self.tok.batch_decode(input_ids[:, self.prompt_len:][:, -48:], skip_special_tokens=True)
-        return torch.tensor([ran_past_blocks(t) for t in tails], dtype=torch.bool, device=input_ids.device)
+        stop = stops_after_blocks(self.tok)
+        return torch.tensor([stop(row) for row in input_ids[:, self.prompt_len:].tolist()], dtype=torch.bool, device=input_ids.device)
 
 
 def main() -> None:
