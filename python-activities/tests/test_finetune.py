@@ -314,3 +314,80 @@ def test_group_by_length_batches_pad_less_and_cover_every_example_once():
     plain = micro_batches(len(lengths), 8, 42, 0)
     assert padded(grouped) < 0.8 * padded(plain)
     assert padded(grouped) - sum(lengths) < 0.15 * sum(lengths)
+
+
+def test_hardest_examples_and_the_steps_they_take():
+    """hard_example_fraction: later epochs keep, within each kind of answer, the share of examples with the highest
+    relative loss (unseen ones first, ties by index), and the step count follows from the shorter epochs."""
+    from activities.trainloop import hardest_examples, later_epoch_size, total_steps
+
+    assert hardest_examples([0.5, 2.0, -1.0, 1.0, 2.0], [""] * 5, 0.6) == [1, 2, 4]
+    assert hardest_examples([1.0, 1.0, 1.0], ["a"] * 3, 0.5) == [0, 1]
+    # a prose answer's high loss does not crowd out the tool calls: each kind keeps its half
+    kinds = ["no-tool", "no-tool", "read", "read", "grep", "grep"]
+    assert hardest_examples([9.0, 8.0, 1.2, 0.8, 0.5, 1.5], kinds, 0.5) == [0, 2, 5]
+    cfg = replace(QUICK, per_device_train_batch_size=8, num_train_epochs=2, hard_example_fraction=0.5)
+    assert later_epoch_size(cfg, kinds + ["bash"]) == 4  # at least one of each kind
+    assert total_steps(cfg, 1164, 582) == (146, 146 + 73)  # the CPU demo's data: 292 steps at 1
+    assert total_steps(replace(cfg, hard_example_fraction=1.0), 1164) == (146, 292)
+    assert total_steps(replace(cfg, num_train_epochs=3), 80, 40) == (10, 10 + 5 + 5)
+
+
+def test_loss_sum_per_row_adds_up_to_the_batch_loss(tiny_run):
+    """The per-example losses the selection ranks are the batch's own token losses, row by row."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from activities.data import collate
+    from activities.data import load_examples
+    from activities.trainloop import loss_sum
+
+    tok = AutoTokenizer.from_pretrained(tiny_run["model_path"])
+    model = AutoModelForCausalLM.from_pretrained(tiny_run["model_path"])
+    train, _ = load_examples(tiny_run["train"], tok, "text", 128, "train_path")
+    batch = collate(train[:6], tok.pad_token_id)
+    with torch.no_grad():
+        total, count = loss_sum(model, batch, "cpu", True)
+        rows: list[float] = []
+        again, count2 = loss_sum(model, batch, "cpu", True, per_row=rows)
+    counts = (batch["labels"][:, 1:] != -100).sum(1).tolist()
+    assert count == count2 == sum(counts) and len(rows) == 6
+    assert float(again) == pytest.approx(float(total), rel=1e-5)
+    assert sum(r * c for r, c in zip(rows, counts)) == pytest.approx(float(total), rel=1e-5)
+
+
+def test_hard_example_fraction_trains_shorter_later_epochs_and_resumes(tiny_run):
+    """Epochs 2 and 3 train on about half the examples each (fewer steps than 30); a run cancelled in epoch 2 resumes
+    with the same chosen examples and ends where the uninterrupted run does."""
+    from transformers import AutoTokenizer
+
+    from activities.data import load_examples
+    from activities.trainloop import later_epoch_size
+
+    training = replace(QUICK, hard_example_fraction=0.5, save_steps=12)
+    train, _ = load_examples(tiny_run["train"], AutoTokenizer.from_pretrained(tiny_run["model_path"]), "text", 128, "train_path")
+    kinds = [e.kind for e in train]
+    later = later_epoch_size(training, kinds)
+    assert len(set(kinds)) > 3 and len(kinds) / 2 <= later < len(kinds) and -(-len(kinds) // 8) == 10
+    whole = run_finetune(_inp(tiny_run, "hard-ref", training=training))
+    assert whole.optimizer_steps == 10 + 2 * -(-later // 8) and whole.epochs_done == 3.0
+    curve = json.loads(Path(whole.metrics_path).read_text())["train_loss_curve"]
+    assert [c["epoch"] for c in curve][9] == 1.0 and 1.0 < curve[10]["epoch"] < 1.3
+    beats: list[dict] = []
+    env = ActivityEnvironment()
+
+    def on_heartbeat(*details):
+        beats.append(details[0])
+        if details[0].get("checkpoint"):
+            env.cancel()
+
+    env.on_heartbeat = on_heartbeat
+    with pytest.raises(CancelledError):
+        env.run(finetune, _inp(tiny_run, "hard-resume", training=training))
+    state = json.loads((Path(beats[-1]["checkpoint"]) / "trainer_state.json").read_text())
+    assert state["epoch"] == 1 and state["step"] == 12 and len(state["epoch_examples"]) == later
+    env2 = ActivityEnvironment()
+    env2.info = replace(env2.info, attempt=2, heartbeat_details=[beats[-1]])
+    out = env2.run(finetune, _inp(tiny_run, "hard-resume", training=training))
+    assert out.resumed_from_step == 12 and out.optimizer_steps == whole.optimizer_steps
+    assert out.eval_loss == pytest.approx(whole.eval_loss, abs=1e-4)
