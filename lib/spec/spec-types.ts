@@ -219,10 +219,6 @@ export interface ExperimentSpecInput {
      */
     attn_implementation?: "sdpa" | "eager";
     /**
-     * Epochs after the first train on this fraction of the training examples only: within each kind of answer (the record's tool_name: a tool, multi-step or no-tool), the ones whose loss as they trained in the epoch before, divided by their micro-batch's mean loss, was highest. Per kind, because prose answers keep a far higher loss than tool calls however well they are learnt, and a ranking across kinds would fill the epoch with them. A new choice each epoch, kept in the checkpoints; 1: every example every epoch. Below 1 a run takes fewer steps (two epochs of the CPU demo's 1164 examples at 0.5: about 219 instead of 292); what it did to accuracy is in docs/QUALITY.md.
-     */
-    hard_example_fraction?: number;
-    /**
      * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E96). The training log and metrics.json say which step was kept (adapter_step).
      */
     load_best_model_at_end?: boolean;
@@ -999,10 +995,6 @@ export interface ExperimentSpec {
      * Attention kernel of the training and evaluation passes (transformers' attn_implementation). sdpa: torch's scaled_dot_product_attention, transformers' default and the faster one on long sequences and GPUs. eager: plain matrix products and softmax; on a CPU with short examples (the demo's ~55 tokens) training runs about 1.2x faster, because sdpa's CPU flash-attention backward costs more than the products it replaces (docs/BENCHMARKS.md). Predictions, merge and export are unaffected.
      */
     attn_implementation: "sdpa" | "eager";
-    /**
-     * Epochs after the first train on this fraction of the training examples only: within each kind of answer (the record's tool_name: a tool, multi-step or no-tool), the ones whose loss as they trained in the epoch before, divided by their micro-batch's mean loss, was highest. Per kind, because prose answers keep a far higher loss than tool calls however well they are learnt, and a ranking across kinds would fill the epoch with them. A new choice each epoch, kept in the checkpoints; 1: every example every epoch. Below 1 a run takes fewer steps (two epochs of the CPU demo's 1164 examples at 0.5: about 219 instead of 292); what it did to accuracy is in docs/QUALITY.md.
-     */
-    hard_example_fraction: number;
     /**
      * Which adapter the fine-tune returns (transformers' field of the same name). true: the one of the evaluation with the lowest eval_loss (with early stopping, the one before the evaluations that stopped it). false: the last step's. eval_loss weighs every answer token, prose included: when the validation split holds long plain-text answers (user records with prose), the lowest loss can fall on an earlier, less trained adapter than the last one, whose calls are better (docs/QUALITY.md, E90-E96). The training log and metrics.json say which step was kept (adapter_step).
      */

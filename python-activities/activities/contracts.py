@@ -84,7 +84,6 @@ class TrainingConfig:
     attn_implementation: Literal["sdpa", "eager"] = "sdpa"
     max_grad_norm: float = 1.0
     load_best_model_at_end: bool = True
-    hard_example_fraction: float = 1.0  # epochs after the first train on this share of the examples, the hardest
 
 
 @dataclass

@@ -18,7 +18,6 @@ class Encoded:
 
     input_ids: list[int]
     labels: list[int]
-    kind: str = ""  # the record's tool_name (a tool, multi-step, no-tool): hard examples are chosen within each kind
 
 
 def encode(tokenizer: Any, prompt: str, completion: str, record_format: str) -> tuple[list[int], list[int]]:
@@ -47,7 +46,7 @@ def load_examples(path: str, tokenizer: Any, record_format: str, max_len: int, w
             ids, labels = ids[:max_len], labels[:max_len]
         if all(t == IGNORE for t in labels[1:]):
             continue  # the prompt alone fills max_seq_length: nothing left to learn from
-        out.append(Encoded(ids, labels, str(rec.get("tool_name") or "")))
+        out.append(Encoded(ids, labels))
     if not out:
         raise DatasetError(f"no {what} example has completion tokens within max_seq_length={max_len}", {"path": path})
     return out, truncated

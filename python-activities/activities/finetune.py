@@ -23,7 +23,7 @@ from .heartbeat import Heartbeater, beat, cancelled, in_activity
 from .lora import num_decoder_layers, peft_config, resolve_targets, store_frozen_bf16
 from .modelio import load_model, load_tokenizer, resolve_device, resolve_precision
 from .paths import atomic_write_json, inside, require_run_dir
-from .trainloop import Hooks, LoopState, Trainer, later_epoch_size, state_dict, total_steps
+from .trainloop import Hooks, LoopState, Trainer, state_dict, total_steps
 
 
 
@@ -35,8 +35,6 @@ def check_training(t: TrainingConfig, record_format: str) -> None:
     }.items() if not v or v <= 0}
     if t.max_steps is None and t.num_train_epochs <= 0:
         bad["num_train_epochs"] = t.num_train_epochs
-    if not 0 < t.hard_example_fraction <= 1:
-        bad["hard_example_fraction"] = t.hard_example_fraction
     if record_format not in ("text", "chat"):
         bad["record_format"] = record_format
     if bad:
@@ -65,8 +63,6 @@ def fingerprint(inp: FinetuneInput, n_train: int, n_val: int) -> str:
     doc["training"].pop("merge_adapter", None)
     if doc["lora"].get("lora_last_layers") is None:  # as before the field existed: older checkpoints still resume
         doc["lora"].pop("lora_last_layers", None)
-    if doc["training"].get("hard_example_fraction") == 1:  # likewise
-        doc["training"].pop("hard_example_fraction", None)
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -153,7 +149,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     model = get_peft_model(model, peft_config(inp.lora, targets, num_decoder_layers(model)))
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-    per_epoch, total = total_steps(cfg, len(train), later_epoch_size(cfg, [e.kind for e in train]))
+    per_epoch, total = total_steps(cfg, len(train))
     sched = get_scheduler(cfg.lr_scheduler_type, opt, num_warmup_steps=int(cfg.warmup_ratio * total), num_training_steps=total)
     fp = fingerprint(inp, len(train), len(val))
     st, resumed_from = LoopState(fingerprint=fp), 0
@@ -179,7 +175,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
 
     def on_micro(s: LoopState) -> None:
         """Refresh the heartbeat details after every micro-batch (the CLI's progress bar reads them)."""
-        hb.update(step=s.step, epoch=s.train_curve[-1]["epoch"] if s.train_curve else 0.0, train_s=round(time.perf_counter() - loop_start, 2),
+        hb.update(step=s.step, epoch=round(s.step / per_epoch, 4), train_s=round(time.perf_counter() - loop_start, 2),
                   loss=outputs.finite(s.train_curve[-1]["loss"]) if s.train_curve else None,
                   eval_loss=outputs.finite(s.eval_curve[-1]["eval_loss"]) if s.eval_curve else None)
         beat(dict(hb))
@@ -214,7 +210,7 @@ def _train(inp: FinetuneInput, attempt: Path, device: str, use_4bit: bool, hb: d
     wall = time.time() - t_start
     memory = {"peak_rss_bytes": memory_peak.peak_rss_bytes(), "peak_rss_since": "activity start" if peak_reset else "process start",
               "peak_cuda_bytes": memory_peak.peak_cuda_bytes()}
-    doc = outputs.metrics(st, trainer.last_epoch_steps, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
+    doc = outputs.metrics(st, trainer.per_epoch, tr_trunc + va_trunc, tps, wall, resumed_from, trainer.total, memory)
     doc["longest_answer_tokens"] = longest
     doc["adapter_step"] = adapter_step
     doc["machine"] = outputs.describe_machine(device)

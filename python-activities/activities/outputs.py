@@ -84,13 +84,13 @@ def finite(x: Any) -> Any:
     return x
 
 
-def metrics(st: Any, last_epoch_steps: int, truncated: int, tokens_per_second: float, wall: float,
+def metrics(st: Any, per_epoch: int, truncated: int, tokens_per_second: float, wall: float,
             resumed_from: int, total: int, memory: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     """The metrics.json document."""
     import math
 
     best = st.best_eval_loss if st.best_eval_loss is not None else float("nan")
-    tail = st.train_curve[-last_epoch_steps:] if st.train_curve else []
+    tail = st.train_curve[-per_epoch:] if st.train_curve else []
     return finite({
         "train_loss_curve": st.train_curve,
         "eval_curve": st.eval_curve,
@@ -100,7 +100,7 @@ def metrics(st: Any, last_epoch_steps: int, truncated: int, tokens_per_second: f
         "best_step": st.best_step,
         "optimizer_steps": st.step,
         "planned_steps": total,
-        "epochs_done": st.train_curve[-1]["epoch"] if st.train_curve else 0.0,
+        "epochs_done": round(st.step / max(1, per_epoch), 4),
         "stopped_early": st.stopped_early,
         "resumed_from_step": resumed_from,
         "truncated_examples": truncated,
