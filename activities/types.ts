@@ -310,6 +310,21 @@ export interface PredictInput {
   temperature: number;
   batch_size: number;
   record_format: 'text' | 'chat';
+  // More case files predicted in the same call: they share one continuously refilled batch with cases_path.
+  extra_sets?: CaseSet[];
+}
+
+// One more case file for a predict call, and where its predictions go.
+export interface CaseSet {
+  cases_path: string;
+  out_path: string;
+}
+
+// Where one case set's predictions went.
+export interface PredictedSet {
+  predictions_path: string;
+  count: number;
+  mean_latency_ms: number;
 }
 
 // Where the predictions went.
@@ -317,6 +332,8 @@ export interface PredictOutput {
   predictions_path: string;
   count: number;
   mean_latency_ms: number;
+  // Every predicted set, cases_path's first (workers from before extra_sets leave it out).
+  sets?: PredictedSet[];
 }
 
 // How one ONNX variant is made (the builder's precision and MatMulNBits settings).

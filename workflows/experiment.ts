@@ -12,6 +12,7 @@ import { runExportStages, type RunArtifacts } from './export-stages';
 import { runQuantizedStages, type RunBenchmark, type RunValidation } from './quantized-stages';
 import { beatsBest } from './best-attempt';
 import { StageCache, type ResumeFrom } from './stage-cache';
+import { makeEvaluator, type EvalSet } from './evaluate-sets';
 import { RunState, type AttemptRecord, type RunMetrics, type StageRecord } from './run-state';
 
 // The workflow's input: one of specPath, specText or spec; searchAttributes false on a namespace without them.
@@ -144,25 +145,13 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     throw ApplicationFailure.nonRetryable(badBlocks.map((p) => `${p.path}: ${p.message}`).join('; '), 'InvalidSpec', badBlocks);
   }
 
-  // Generates predictions for a case file and scores them; one call per (model, case set).
-  const evaluate = async (label: string, adapterDir: string | null, casesPath: string, outDir: string, adapterKey: string | null = null): Promise<ScoreMetrics> => {
-    const { max_new_tokens, temperature, batch_size } = spec.evaluation;
-    const { output: predictions } = await cache.run<PredictOutput>({
-      slot: `predict:${label}`, stage: 'predict', group: adapterDir === null ? 'baseline' : 'finetune',
-      parts: { label, cases: casesPath.split('/').pop(), evaluation: { max_new_tokens, temperature, batch_size }, format: spec.dataset.format, baseModel, adapter: adapterKey },
-      run: () => stageActivities(plan, 'predict').py.predict({
-        run_dir: plan.run_dir, model_path: preflight.model_path, model, adapter_dir: adapterDir, cases_path: casesPath,
-        out_path: `${outDir}/predictions-${label}.jsonl`, max_new_tokens, temperature, batch_size, record_format: spec.dataset.format,
-      }),
-    });
-    const score = await state.stage(`score:${label}`, () =>
-      stageActivities(plan, 'score').ts.scorePredictions({
-        run_dir: plan.run_dir, cases_path: casesPath, predictions_path: predictions.predictions_path, tools_path: dataset.tools_path,
-        out_path: `${outDir}/score-${label}.json`, thresholds: spec.evaluation.thresholds,
-      }),
-    );
-    return score.metrics;
-  };
+  const evaluateSets = makeEvaluator({
+    plan, state, cache, dataset, preflight, model, baseModel,
+    predict: () => stageActivities(plan, 'predict').py.predict, score: () => stageActivities(plan, 'score').ts.scorePredictions,
+  });
+  // One case set, one call (runs from before pooled-predict, and sets that have no company).
+  const evaluate = async (label: string, adapterDir: string | null, casesPath: string, outDir: string, adapterKey: string | null = null): Promise<ScoreMetrics> =>
+    (await evaluateSets([{ label, casesPath, outDir }], adapterDir, adapterKey))[0] as ScoreMetrics;
 
   // Held-out requests (evaluation.holdout_cases), rendered with the run's prompt; runs started before this
   // existed carry no holdout_file and issue no new command.
@@ -170,12 +159,20 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     ? (await state.stage('holdout', () => stageActivities(plan, 'score').ts.prepareHoldout({ run_dir: plan.run_dir, holdout_path: plan.holdout_file as string, tools_path: dataset.tools_path, prompt_tools: spec.dataset.prompt_tools }))).cases_path
     : null;
 
+  // Case sets of one model share one predict call from here on; histories from before replay one call per set.
+  const pooled = patched('pooled-predict');
   if (spec.evaluation.run_baseline) {
     // Specs from before baseline_sets existed score every set, as they did then.
     const sets = new Set(spec.evaluation.baseline_sets ?? ['val', 'suite', 'holdout']);
-    if (sets.has('val')) summary.metrics.baseline = await evaluate('baseline', null, dataset.val_cases_path, plan.run_dir);
-    if (spec.evaluation.score_suite && sets.has('suite')) summary.metrics.baseline_suite = await evaluate('baseline-suite', null, dataset.suite_cases_path, plan.run_dir);
-    if (holdoutPath && sets.has('holdout')) summary.metrics.baseline_holdout = await evaluate('baseline-holdout', null, holdoutPath, plan.run_dir);
+    const wanted: (EvalSet & { key: 'baseline' | 'baseline_suite' | 'baseline_holdout' })[] = [];
+    if (sets.has('val')) wanted.push({ key: 'baseline', label: 'baseline', casesPath: dataset.val_cases_path, outDir: plan.run_dir });
+    if (spec.evaluation.score_suite && sets.has('suite')) wanted.push({ key: 'baseline_suite', label: 'baseline-suite', casesPath: dataset.suite_cases_path, outDir: plan.run_dir });
+    if (holdoutPath && sets.has('holdout')) wanted.push({ key: 'baseline_holdout', label: 'baseline-holdout', casesPath: holdoutPath, outDir: plan.run_dir });
+    for (const group of pooled ? [wanted] : wanted.map((w) => [w])) {
+      if (group.length === 0) continue;
+      const metrics = await evaluateSets(group, null);
+      group.forEach((w, i) => (summary.metrics[w.key] = metrics[i]));
+    }
   } else {
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }
@@ -189,6 +186,12 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
   let attemptsDone = 0;
   let best: AttemptRecord | null = null;
   const adapterKeys = new Map<number, string | null>();
+  const finalMetrics = new Map<string, ScoreMetrics>(); // by set label
+  // The sets only the best attempt is scored on: the guide's suite and the held-out requests.
+  const finalSets = (n: number, dir: string): EvalSet[] => [
+    ...(spec.evaluation.score_suite ? [{ label: `attempt-${n}-suite`, casesPath: dataset.suite_cases_path, outDir: dir }] : []),
+    ...(holdoutPath ? [{ label: `attempt-${n}-holdout`, casesPath: holdoutPath, outDir: dir }] : []),
+  ];
   for (let n = 1; ; n++) {
     const attemptDir = `${plan.run_dir}/attempt-${n}`;
     const record = state.beginAttempt({ attempt: n, dir: attemptDir, branch, overrides: describeOverrides(base, settings), status: 'running' });
@@ -218,10 +221,19 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     attemptsDone += 1;
     adapterKeys.set(n, adapterKey);
     record.finetune = { optimizer_steps: result.optimizer_steps, best_step: result.best_step, eval_loss: result.eval_loss, eval_perplexity: result.eval_perplexity, resumed_from_step: result.resumed_from_step, adapter_dir: result.adapter_dir, metrics_path: result.metrics_path, stopped_early: result.stopped_early, peak_rss_bytes: result.peak_rss_bytes ?? null };
-    record.metrics = await evaluate(`attempt-${n}`, result.adapter_dir, dataset.val_cases_path, attemptDir, adapterKey);
-    if (spec.dataset.train_cases_sample > 0) {
-      record.train_metrics = await evaluate(`attempt-${n}-train`, result.adapter_dir, dataset.train_cases_path, attemptDir, adapterKey);
-    }
+    const attemptSets: EvalSet[] = [{ label: `attempt-${n}`, casesPath: dataset.val_cases_path, outDir: attemptDir }];
+    if (spec.dataset.train_cases_sample > 0) attemptSets.push({ label: `attempt-${n}-train`, casesPath: dataset.train_cases_path, outDir: attemptDir });
+    // The first attempt of a run that allows no other is the run's best whatever it scores: its suite and held-out
+    // sets join the same call instead of a second one after the loop.
+    const onlyAttempt = pooled && attemptsDone === 1 && spec.remediation.max_attempts <= 1;
+    if (onlyAttempt) attemptSets.push(...finalSets(n, attemptDir));
+    const attemptMetrics = pooled
+      ? await evaluateSets(attemptSets, result.adapter_dir, adapterKey)
+      : [await evaluate(attemptSets[0]!.label, result.adapter_dir, dataset.val_cases_path, attemptDir, adapterKey),
+        ...(attemptSets[1] ? [await evaluate(attemptSets[1].label, result.adapter_dir, dataset.train_cases_path, attemptDir, adapterKey)] : [])];
+    record.metrics = attemptMetrics[0] as ScoreMetrics;
+    attemptSets.forEach((set, i) => finalMetrics.set(set.label, attemptMetrics[i] as ScoreMetrics));
+    if (spec.dataset.train_cases_sample > 0) record.train_metrics = attemptMetrics[1];
     const verdict = judgeAttempt(record.metrics, record.train_metrics ?? null, spec.evaluation);
     record.status = verdict.kind;
     record.failed_thresholds = verdict.kind === 'passed' ? [] : verdict.failed;
@@ -238,11 +250,18 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
   summary.bestAttempt = best?.attempt ?? null;
   summary.metrics.finetuned = best?.metrics;
   const bestAdapter = best?.finetune?.adapter_dir;
-  if (spec.evaluation.score_suite && best && typeof bestAdapter === 'string') {
-    summary.metrics.finetuned_suite = await evaluate(`attempt-${best.attempt}-suite`, bestAdapter, dataset.suite_cases_path, best.dir, adapterKeys.get(best.attempt) ?? null);
-  }
-  if (holdoutPath && best && typeof bestAdapter === 'string') {
-    summary.metrics.finetuned_holdout = await evaluate(`attempt-${best.attempt}-holdout`, bestAdapter, holdoutPath, best.dir);
+  if (best && typeof bestAdapter === 'string') {
+    const [suite, holdout] = [`attempt-${best.attempt}-suite`, `attempt-${best.attempt}-holdout`];
+    const missing = finalSets(best.attempt, best.dir).filter((set) => !finalMetrics.has(set.label));
+    if (pooled && missing.length > 0) {
+      const metrics = await evaluateSets(missing, bestAdapter, adapterKeys.get(best.attempt) ?? null);
+      missing.forEach((set, i) => finalMetrics.set(set.label, metrics[i] as ScoreMetrics));
+    } else if (!pooled) {
+      if (spec.evaluation.score_suite) finalMetrics.set(suite, await evaluate(suite, bestAdapter, dataset.suite_cases_path, best.dir, adapterKeys.get(best.attempt) ?? null));
+      if (holdoutPath) finalMetrics.set(holdout, await evaluate(holdout, bestAdapter, holdoutPath, best.dir));
+    }
+    if (finalMetrics.has(suite)) summary.metrics.finetuned_suite = finalMetrics.get(suite);
+    if (finalMetrics.has(holdout)) summary.metrics.finetuned_holdout = finalMetrics.get(holdout);
   }
   const passed = best?.status === 'passed';
   summary.status = passed ? 'passed' : 'below_threshold';

@@ -166,6 +166,14 @@ class FinetuneHeartbeat:
 
 
 @dataclass
+class CaseSet:
+    """One more case file for a predict call, and where its predictions go."""
+
+    cases_path: str
+    out_path: str
+
+
+@dataclass
 class PredictInput:
     """predict: generate completions for each case with the base model (+ optional adapter)."""
 
@@ -179,15 +187,26 @@ class PredictInput:
     temperature: float = 0.0
     batch_size: int = 8
     record_format: RecordFormat = "text"
+    extra_sets: list[CaseSet] = field(default_factory=list)
 
 
 @dataclass
-class PredictOutput:
-    """Where the predictions JSONL ({id, output, latency_ms}) was written."""
+class PredictedSet:
+    """Where one case set's predictions JSONL ({id, output, latency_ms}) was written."""
 
     predictions_path: str
     count: int
     mean_latency_ms: float
+
+
+@dataclass
+class PredictOutput:
+    """Where the predictions JSONL ({id, output, latency_ms}) was written; sets: every set in input order."""
+
+    predictions_path: str
+    count: int
+    mean_latency_ms: float
+    sets: list[PredictedSet] = field(default_factory=list)
 
 
 @dataclass

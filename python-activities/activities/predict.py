@@ -1,17 +1,17 @@
-"""Stage predict: batched generation (left padding) for each case, with or without the LoRA adapter; a row leaves
-its batch as soon as it has finished (decoding.py)."""
+"""Stage predict: batched generation for each case of one or more case sets, with or without the LoRA adapter; the
+sets of one call share one continuously refilled batch, and a row leaves it as soon as it has finished (decoding.py)."""
 
 from __future__ import annotations
 
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from temporalio import activity
 
-from .contracts import PredictInput, PredictOutput
-from .decoding import StopRule, decode_rows
+from .contracts import CaseSet, PredictedSet, PredictInput, PredictOutput
+from .decoding import StopRule, decode_pool
 from .errors import InvalidSpec, ModelNotFound
 from .formatting import case_prompt
 from .heartbeat import Heartbeater, beat, cancelled
@@ -68,54 +68,75 @@ def stops_after_blocks(tok: Any) -> StopRule:
     return lambda ids: ran_past_blocks(tok.decode(ids[-48:], skip_special_tokens=True))
 
 
-def generate_batch(model: Any, tok: Any, prompts: list[str], inp: PredictInput) -> list[str]:
-    """Greedy (or sampled when temperature > 0) completions of one left-padded batch, trimmed after the calls."""
+def encode_prompts(tok: Any, prompts: list[str], record_format: str) -> list[list[int]]:
+    """Token ids of each prompt, unpadded, with the special tokens a text record's prompt gets."""
+    enc = tok(prompts, add_special_tokens=(record_format == "text"))
+    return [list(ids) for ids in enc["input_ids"]]
+
+
+def generate_all(model: Any, tok: Any, prompts: list[str], inp: PredictInput, on_done: Callable[[int], None]) -> list[str]:
+    """Greedy (or sampled when temperature > 0) completions of the prompts, trimmed after the calls: decoded
+    shortest prompt first, batch_size rows at a time, finished rows replaced by waiting ones (decoding.decode_pool)."""
     import torch
 
-    enc = tok(prompts, return_tensors="pt", padding=True, add_special_tokens=(inp.record_format == "text"))
+    ids = encode_prompts(tok, prompts, inp.record_format)
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # stable: equal lengths keep their order
     with torch.no_grad():
-        ids = decode_rows(model, enc["input_ids"].to(model.device), enc["attention_mask"].to(model.device),
-                          inp.max_new_tokens, {tok.eos_token_id} - {None}, stops_after_blocks(tok), inp.temperature)
-    return [trim(t) for t in tok.batch_decode(ids, skip_special_tokens=True)]
+        new = decode_pool(model, [ids[i] for i in order], tok.pad_token_id, inp.batch_size, inp.max_new_tokens,
+                          {tok.eos_token_id} - {None}, stops_after_blocks(tok), inp.temperature,
+                          on_done=lambda row: on_done(order[row]))
+    texts = [""] * len(ids)
+    for row, text in zip(order, tok.batch_decode(new, skip_special_tokens=True)):
+        texts[row] = trim(text)
+    return texts
 
 
 def run_predict(inp: PredictInput) -> PredictOutput:
-    """Predict logic without the activity wrapper."""
+    """Predict logic without the activity wrapper: every set of the call pooled into one decoding run."""
     import torch
 
     require_run_dir(inp.run_dir)
-    out_path: Path = inside(inp.run_dir, inp.out_path, "out_path")
-    inside(inp.run_dir, inp.cases_path, "cases_path")
+    sets = [CaseSet(inp.cases_path, inp.out_path)] + list(inp.extra_sets)
+    for s in sets:
+        inside(inp.run_dir, s.out_path, "out_path")
+        inside(inp.run_dir, s.cases_path, "cases_path")
     if inp.adapter_dir:
         inside(inp.run_dir, inp.adapter_dir, "adapter_dir")
     if inp.batch_size < 1 or inp.max_new_tokens < 1 or inp.record_format not in ("text", "chat"):
         raise InvalidSpec("batch_size and max_new_tokens must be >= 1, record_format text|chat",
                           {"batch_size": inp.batch_size, "max_new_tokens": inp.max_new_tokens})
-    cases = read_jsonl(inp.cases_path, "cases_path")
+    cases = [read_jsonl(s.cases_path, "cases_path") for s in sets]
+    flat = [c for group in cases for c in group]
     device, use_4bit = resolve_device(inp.model)
-    progress = {"done": 0, "total": len(cases)}
-    rows: list[dict[str, Any]] = []
+    progress = {"done": 0, "total": len(flat)}
+
+    def on_done(_: int) -> None:
+        """Count a finished case, heartbeat, and stop between decoding steps once cancelled."""
+        progress["done"] += 1
+        beat(dict(progress))
+        if cancelled():
+            from temporalio.exceptions import CancelledError
+
+            raise CancelledError("predict cancelled")
+
     with Heartbeater(lambda: dict(progress)):
         model, tok = load_for_predict(inp, device, use_4bit)
         torch.manual_seed(0)
-        for i in range(0, len(cases), inp.batch_size):
-            if cancelled():
-                from temporalio.exceptions import CancelledError
-
-                raise CancelledError("predict cancelled")
-            batch = cases[i:i + inp.batch_size]
-            t0 = time.perf_counter()
-            texts = generate_batch(model, tok, [case_prompt(tok, c, inp.record_format) for c in batch], inp)
-            per_case = (time.perf_counter() - t0) * 1000 / len(batch)
-            rows += [{"id": c.get("id"), "output": t, "latency_ms": round(per_case, 3)} for c, t in zip(batch, texts)]
-            progress["done"] = len(rows)
-            beat(dict(progress))
-    atomic_write_jsonl(out_path, rows)
-    mean = sum(r["latency_ms"] for r in rows) / len(rows) if rows else 0.0
-    return PredictOutput(predictions_path=str(out_path), count=len(rows), mean_latency_ms=mean)
+        t0 = time.perf_counter()
+        texts = generate_all(model, tok, [case_prompt(tok, c, inp.record_format) for c in flat], inp, on_done) if flat else []
+        per_case = (time.perf_counter() - t0) * 1000 / max(len(flat), 1)
+    outputs, start = [], 0
+    for s, group in zip(sets, cases):
+        rows = [{"id": c.get("id"), "output": t, "latency_ms": round(per_case, 3)} for c, t in zip(group, texts[start:start + len(group)])]
+        start += len(group)
+        path: Path = inside(inp.run_dir, s.out_path, "out_path")
+        atomic_write_jsonl(path, rows)
+        outputs.append(PredictedSet(predictions_path=str(path), count=len(rows), mean_latency_ms=per_case if rows else 0.0))
+    first = outputs[0]
+    return PredictOutput(predictions_path=first.predictions_path, count=first.count, mean_latency_ms=first.mean_latency_ms, sets=outputs)
 
 
 @activity.defn(name="predict")
 def predict(inp: PredictInput) -> PredictOutput:
-    """Activity: write {id, output, latency_ms} JSONL for the cases (latency = batch time / batch size)."""
+    """Activity: write {id, output, latency_ms} JSONL for each case set (latency = the call's generation time / its cases)."""
     return run_predict(inp)

@@ -8,7 +8,7 @@ import os
 from conftest import TINY_LORA, TINY_TRAINING, tiny_model_config
 from fixture_data import tool_accuracy
 
-from activities.contracts import FinetuneInput, PredictInput
+from activities.contracts import CaseSet, FinetuneInput, PredictInput
 from activities.finetune import run_finetune
 from activities.predict import ran_past_blocks, run_predict, trim
 
@@ -40,6 +40,40 @@ def test_finetuned_tiny_beats_baseline(tiny_run):
     print(f"tool_accuracy baseline={base_acc:.3f} finetuned={acc:.3f} eval_loss={ft.eval_loss:.4f} steps={ft.optimizer_steps}")
     assert base_acc <= 0.1 and acc >= 0.8 and acc > base_acc
     assert ft.eval_loss < 1.0
+
+
+def test_sets_pooled_in_one_call_get_the_predictions_of_separate_calls(tiny_run):
+    """extra_sets share the call's batch (refilled as rows finish) and each set is written to its own file."""
+    from dataclasses import replace
+
+    lines = open(tiny_run["cases"]).readlines()
+    halves = [os.path.join(tiny_run["run_dir"], f"cases-{i}.jsonl") for i in (0, 1)]
+    for path, part in zip(halves, (lines[:5], lines[5:])):
+        with open(path, "w") as f:
+            f.writelines(part)
+    alone = [_predict(dict(tiny_run, cases=path), f"preds/alone-{i}.jsonl") for i, path in enumerate(halves)]
+    one = _predict(tiny_run, "preds/all.jsonl")
+    both = run_predict(replace(
+        PredictInput(run_dir=tiny_run["run_dir"], model_path=tiny_run["model_path"], model=tiny_model_config(), cases_path=halves[0],
+                     out_path=os.path.join(tiny_run["run_dir"], "preds/pooled-0.jsonl"), max_new_tokens=48, batch_size=3),
+        extra_sets=[CaseSet(halves[1], os.path.join(tiny_run["run_dir"], "preds/pooled-1.jsonl"))]))
+    assert [s.count for s in both.sets] == [5, len(lines) - 5] and both.predictions_path == both.sets[0].predictions_path
+    texts = [[json.loads(x)["output"] for x in open(p)] for p in (both.sets[0].predictions_path, both.sets[1].predictions_path)]
+    assert texts == [[json.loads(x)["output"] for x in open(a.predictions_path)] for a in alone]
+    assert texts[0] + texts[1] == [json.loads(x)["output"] for x in open(one.predictions_path)]
+
+
+def test_a_set_outside_the_run_folder_is_refused(tiny_run, tmp_path):
+    from dataclasses import replace
+
+    import pytest
+
+    from activities.errors import InvalidSpec
+
+    inp = PredictInput(run_dir=tiny_run["run_dir"], model_path=tiny_run["model_path"], model=tiny_model_config(),
+                       cases_path=tiny_run["cases"], out_path=os.path.join(tiny_run["run_dir"], "preds/x.jsonl"))
+    with pytest.raises(InvalidSpec, match="out_path"):
+        run_predict(replace(inp, extra_sets=[CaseSet(tiny_run["cases"], str(tmp_path / "outside.jsonl"))]))
 
 
 def test_chat_format_end_to_end(tmp_path):

@@ -20,7 +20,7 @@ from activities.errors import ERROR_TYPES  # noqa: E402
 
 OUT = ROOT.parent / "specs" / "activity-contracts.schema.json"
 DEFS = [c.TinyModelConfig, c.ModelConfig, c.LoraConfig, c.TrainingConfig, c.PreflightInput, c.PreflightOutput,
-        c.FinetuneInput, c.FinetuneOutput, c.FinetuneHeartbeat, c.PredictInput, c.PredictOutput, c.QuantSettings,
+        c.FinetuneInput, c.FinetuneOutput, c.FinetuneHeartbeat, c.CaseSet, c.PredictInput, c.PredictedSet, c.PredictOutput, c.QuantSettings,
         c.ExportCheck, c.MergeInput, c.MergeOutput, c.ExportInput, c.ExportOutput,
         c.BenchVariant, c.BenchmarkInput, c.HostInfo, c.BenchResult, c.BenchmarkOutput]
 ACTIVITIES = {"preflight_model": ("PreflightInput", "PreflightOutput"), "finetune": ("FinetuneInput", "FinetuneOutput"),
@@ -53,8 +53,10 @@ DOCS = {
     "tokens_per_second": "Trained tokens (non-padding) per second of this attempt's training time.",
     "resumed_from_step": "Optimizer step this attempt resumed from (0 = fresh start).",
     "checkpoint": "Last complete checkpoint dir; a retried finetune resumes from it.",
-    "latency_ms": "Per-case latency = batch generation time / batch size.",
-    "mean_latency_ms": "Mean per-case latency (batch time / batch size) in milliseconds.",
+    "latency_ms": "Per-case latency = generation time of the call / its cases (rows are decoded together).",
+    "mean_latency_ms": "Mean per-case latency (generation time of the call / its cases) in milliseconds.",
+    "extra_sets": "More case files predicted in the same call, pooled with cases_path in one continuously refilled batch (each written to its own out_path).",
+    "sets": "Every predicted set, cases_path's first, then extra_sets in order.",
     "temperature": "0 = greedy; > 0 samples with this temperature.",
     "merged_dir": "Merged Hugging Face folder (safetensors, config, generation config, tokenizer, chat template).",
     "out_dir": "Folder to publish (inside run_dir): built in a temp sibling, then renamed into place.",

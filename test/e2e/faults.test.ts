@@ -194,7 +194,7 @@ describe.runIf(process.env.TOOLTUNE_E2E === '1')('faults on the real server and 
 
   it('resume with only the thresholds edited re-trains nothing; with lora_r edited it re-trains', async () => {
     const thresholds = await resume(reference.workflowId, '--spec', editedSpec('thresholds', { evaluation: { thresholds: { tool_accuracy: 0.01, param_accuracy: 0, tool_detection: 0 } } }));
-    expect(thresholds.reusedStages).toEqual(['dataset', 'preflight', 'predict:baseline', 'finetune', 'predict:attempt-1', 'predict:attempt-1-train']);
+    expect(thresholds.reusedStages).toEqual(['dataset', 'preflight', 'predict:baseline', 'finetune', 'predict:attempt-1+train']);
     expect(await ranFinetune(thresholds.workflowId)).toBe(false);
     expect(quality(thresholds.metrics as RunSummary['metrics'])).toEqual(quality(reference.metrics));
     const lora = await resume(reference.workflowId, '--spec', editedSpec('lora', { lora: { lora_r: 8, lora_alpha: 16 } }));

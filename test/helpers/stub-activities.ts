@@ -48,6 +48,11 @@ export interface Scenario {
 }
 
 // A full ScoreMetrics with the three thresholded fractions at `value` (or as given).
+// Every case set one predict call asked for (cases_path first, then extra_sets), with its model.
+export function predictedSets(input: PredictInput): { adapter_dir: string | null; cases_path: string; out_path: string; call: PredictInput }[] {
+  return [{ cases_path: input.cases_path, out_path: input.out_path }, ...(input.extra_sets ?? [])].map((s) => ({ ...s, adapter_dir: input.adapter_dir, call: input }));
+}
+
 export function metrics(value: number, over: Partial<ScoreMetrics> = {}): ScoreMetrics {
   return { total: 20, tool_detection: value, tool_parsing: value, tool_accuracy: value, param_accuracy: value, schema_validity: 1, ...over };
 }
@@ -191,7 +196,8 @@ export class StubActivities {
     },
     predict: async (input: PredictInput): Promise<PredictOutput> => {
       this.enter('predict', input);
-      return { predictions_path: input.out_path, count: 16, mean_latency_ms: 5 };
+      const sets = predictedSets(input).map((s) => ({ predictions_path: s.out_path, count: 16, mean_latency_ms: 5 }));
+      return { ...sets[0]!, sets };
     },
     benchmark_python: async (input: BenchmarkInput): Promise<BenchmarkOutput> => {
       this.enter('benchmark_python', input);

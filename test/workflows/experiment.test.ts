@@ -13,7 +13,7 @@ import { SEARCH_ATTRIBUTES, TASK_QUEUE, WORKFLOW_TYPE } from '../../lib/temporal
 import type { ExperimentInput, RunSummary, tooltuneExperiment } from '../../workflows/experiment';
 import type { Progress, StageRecord } from '../../workflows/run-state';
 import { specYaml } from '../helpers/spec';
-import { HIGH, LOW, metrics, StubActivities, type Scenario } from '../helpers/stub-activities';
+import { HIGH, LOW, metrics, predictedSets, StubActivities, type Scenario } from '../helpers/stub-activities';
 import { startWorkflowTestEnv, type WorkflowTestEnv } from '../helpers/workflow-env';
 
 const stubs = new StubActivities();
@@ -112,9 +112,8 @@ describe('passes at once', () => {
       ['predict:baseline', 'completed', 1],
       ['score:baseline', 'completed', 1],
       ['finetune', 'completed', 1],
-      ['predict:attempt-1', 'completed', 1],
+      ['predict:attempt-1+train', 'completed', 1],
       ['score:attempt-1', 'completed', 1],
-      ['predict:attempt-1-train', 'completed', 1],
       ['score:attempt-1-train', 'completed', 1],
       ['export', 'skipped', 0],
       ['quantize', 'skipped', 0],
@@ -127,13 +126,13 @@ describe('passes at once', () => {
     // Each cacheable stage is recorded for `tooltune resume` right after it completes.
     expect(stubs.callsOf(id).map((c) => c.activity)).toEqual([
       'prepareRun', 'generateDataset', 'recordStageOutput', 'preflight_model', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions',
-      'finetune', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions', 'predict', 'recordStageOutput', 'scorePredictions', 'writeReport',
+      'finetune', 'recordStageOutput', 'predict', 'recordStageOutput', 'scorePredictions', 'scorePredictions', 'writeReport',
     ]);
+    // The attempt's val and training sample share one predict call (one batch).
     const predicts = stubs.inputsOf<PredictInput>(id, 'predict');
-    expect(predicts.map((p) => [p.adapter_dir, p.cases_path.split('/').pop(), p.out_path.split('/').pop()])).toEqual([
-      [null, 'val-cases.jsonl', 'predictions-baseline.jsonl'],
-      [`${runDir}/attempt-1/adapter`, 'val-cases.jsonl', 'predictions-attempt-1.jsonl'],
-      [`${runDir}/attempt-1/adapter`, 'train-cases.jsonl', 'predictions-attempt-1-train.jsonl'],
+    expect(predicts.map((p) => predictedSets(p).map((s) => [s.adapter_dir, s.cases_path.split('/').pop(), s.out_path.split('/').pop()]))).toEqual([
+      [[null, 'val-cases.jsonl', 'predictions-baseline.jsonl']],
+      [[`${runDir}/attempt-1/adapter`, 'val-cases.jsonl', 'predictions-attempt-1.jsonl'], [`${runDir}/attempt-1/adapter`, 'train-cases.jsonl', 'predictions-attempt-1-train.jsonl']],
     ]);
     const [finetune] = stubs.inputsOf<FinetuneInput>(id, 'finetune');
     expect(finetune).toMatchObject({ attempt_dir: `${runDir}/attempt-1`, model_path: `${runDir}/model`, record_format: 'text' });
@@ -295,11 +294,14 @@ describe('held-out cases and more data', () => {
     expect(grow[0]?.val_path).toMatch(/\/dataset\/val\.jsonl$/);
     expect(stubs.inputsOf<FinetuneInput>(id, 'finetune').map((f) => f.train_path.split('/').slice(-2).join('/'))).toEqual(['dataset/train.jsonl', 'dataset-150/train.jsonl']);
     expect(stubs.callsOf(id, 'prepareHoldout')).toHaveLength(1);
-    const predicts = stubs.inputsOf<PredictInput>(id, 'predict').filter((p) => p.cases_path.endsWith('holdout_cases.jsonl'));
+    const predicts = stubs.inputsOf<PredictInput>(id, 'predict').flatMap(predictedSets).filter((p) => p.cases_path.endsWith('holdout_cases.jsonl'));
     expect(predicts.map((p) => [p.adapter_dir === null ? 'base' : 'adapter', p.out_path.split('/').pop()])).toEqual([
       ['base', 'predictions-baseline-holdout.jsonl'],
       ['adapter', 'predictions-attempt-2-holdout.jsonl'],
     ]);
+    // The base model's val and held-out cases share one call; so do the best attempt's held-out cases after the loop.
+    expect(stage(summary, 'predict:baseline+holdout')?.status).toBe('completed');
+    expect(stage(summary, 'predict:attempt-2-holdout')?.status).toBe('completed');
     expect(summary.metrics.baseline_holdout?.tool_accuracy).toBe(0.5);
     expect(summary.metrics.finetuned_holdout?.tool_accuracy).toBe(0.5);
   });
@@ -571,12 +573,27 @@ describe("the guide's fixed suite", () => {
     expect(summary.metrics.baseline_suite?.tool_accuracy).toBe(0.2);
     expect(summary.metrics.finetuned_suite?.tool_accuracy).toBe(0.9);
     const predicts = stubs.inputsOf<PredictInput>(id, 'predict');
-    const suite = predicts.filter((p) => p.cases_path.endsWith('suite-cases.jsonl'));
+    const suite = predicts.flatMap(predictedSets).filter((p) => p.cases_path.endsWith('suite-cases.jsonl'));
     expect(suite.map((p) => [p.adapter_dir === null, p.out_path.split('/').pop()])).toEqual([
       [true, 'predictions-baseline-suite.jsonl'],
       [false, 'predictions-attempt-1-suite.jsonl'],
     ]);
     expect(summary.status).toBe('passed');
+  });
+
+  it('predicts val, the training sample, the suite and the held-out cases in one call when no second attempt can follow', async () => {
+    const { id, summary } = await run('one-call', { evaluation: { score_suite: true, holdout_cases: true }, remediation: { max_attempts: 1 } },
+      { score: (label) => (label.endsWith('suite') ? metrics(0.9) : label.endsWith('holdout') ? metrics(0.7) : label === 'baseline' ? metrics(0.1) : metrics(LOW)) });
+    const calls = stubs.inputsOf<PredictInput>(id, 'predict').filter((p) => p.adapter_dir !== null);
+    expect(calls.map((p) => predictedSets(p).map((s) => s.out_path.split('/').pop()))).toEqual([
+      ['predictions-attempt-1.jsonl', 'predictions-attempt-1-train.jsonl', 'predictions-attempt-1-suite.jsonl', 'predictions-attempt-1-holdout.jsonl'],
+    ]);
+    expect(stage(summary, 'predict:attempt-1+train+suite+holdout')?.status).toBe('completed');
+    for (const label of ['attempt-1', 'attempt-1-train', 'attempt-1-suite', 'attempt-1-holdout']) expect(stage(summary, `score:${label}`)?.status).toBe('completed');
+    expect(summary.metrics.finetuned?.tool_accuracy).toBe(LOW);
+    expect(summary.metrics.finetuned_suite?.tool_accuracy).toBe(0.9);
+    expect(summary.metrics.finetuned_holdout?.tool_accuracy).toBe(0.7);
+    expect(summary.attempts).toHaveLength(1);
   });
 });
 
