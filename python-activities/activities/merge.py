@@ -20,7 +20,7 @@ from .formatting import chat_template_of
 from .heartbeat import Heartbeater, raise_if_cancelled
 from .modelio import load_model, load_tokenizer
 from .onnx_builder import dir_bytes
-from .onnx_check import check_examples, compare_greedy, greedy_torch
+from .onnx_check import check_examples, compare_greedy, forced_torch, greedy_torch
 from .paths import inside, publish_dir, read_jsonl, require_run_dir, tmp_dir_for
 
 STAMP = "tooltune_merge.json"
@@ -37,7 +37,8 @@ def merge_key(inp: MergeInput) -> str:
 
 
 def check_merge(adapted: Any, merged_fn: Any, examples: list[Any], new_tokens: int) -> tuple[Any, bool, float, list[int]]:
-    """Greedy tokens of the adapter model, then of the merged one: (merged model, equal, max diff, bad prompts)."""
+    """Greedy tokens of the adapter model, then the merged model's picks along them (the step its greedy loop would
+    part at, in one pass: onnx_check.forced_torch): (merged model, equal, max diff, bad prompts)."""
     before = []
     for ex in examples:
         raise_if_cancelled("merge check")
@@ -45,7 +46,7 @@ def check_merge(adapted: Any, merged_fn: Any, examples: list[Any], new_tokens: i
     merged = merged_fn()
     equal, worst, bad = True, 0.0, []
     for i, (ex, ref) in enumerate(zip(examples, before)):
-        same, diff, _ = compare_greedy(ref, greedy_torch(merged, ex.prompt_ids, new_tokens))
+        same, diff, _ = compare_greedy(ref, forced_torch(merged, ex.prompt_ids, ref[0]))
         worst = max(worst, diff)
         if not same:
             equal = False
