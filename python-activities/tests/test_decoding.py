@@ -94,3 +94,24 @@ def test_sampling_is_seeded_and_every_row_gets_its_tokens(tiny_run):
     assert draws[0] == draws[1] and len(draws[0]) == len(ids)
     assert all(len(row) == 6 for row in draws[0])
     assert draws[0] != [row[:6] for row in _generate(model, tok, enc, None)]  # sampled, not greedy
+
+
+def test_a_cache_that_takes_no_refills_decodes_batch_after_batch(tiny_run, monkeypatch):
+    """Sliding-window caches (Gemma 3) cannot be padded and joined: a new batch starts once the last is done."""
+    import activities.decoding as decoding
+
+    tok, model, enc, ids = _batch(tiny_run)
+    free = _generate(model, tok, enc, None)
+    eos = Counter(t for row in free for t in row[2:]).most_common(1)[0][0]
+    prefills: list[int] = []
+    real_prefill = decoding._prefill
+
+    def counting_prefill(model, prompts, pad_id, device):
+        prefills.append(len(prompts))
+        return real_prefill(model, prompts, pad_id, device)
+
+    monkeypatch.setattr(decoding, "refillable", lambda cache: False)
+    monkeypatch.setattr(decoding, "_prefill", counting_prefill)
+    got = _pool(model, tok, ids, 3, NEW, {eos}, lambda ids: False)
+    assert got == [_until(row, eos) for row in free]
+    assert prefills == [3, 3, 2]
