@@ -48,6 +48,9 @@ const SCENARIOS: Scenario[] = [
   { name: 'oom-exhausted', overrides: { training: { per_device_train_batch_size: 8 }, remediation: { out_of_memory: { max_retries: 0 } } }, expect: 'FAILED' },
   { name: 'cancelled', overrides: { training: { num_train_epochs: 30 } }, expect: 'CANCELLED', cancelDuring: 'finetune' },
   { name: 'failed', overrides: { lora: { lora_target_modules: ['q_proj', 'v_proj'], modules_to_save: [] } }, expect: 'FAILED' },
+  // Recorded after patched('pooled-predict'): the base model's val and suite in one predict call, the only attempt's
+  // val, training sample and suite in another.
+  { name: 'pooled-predict', overrides: { evaluation: { score_suite: true } }, expect: 'COMPLETED' },
 ];
 
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'test/fixtures/histories' }, only: { type: 'string' } } });

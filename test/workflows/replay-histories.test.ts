@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../helpers/temporal-cli';
 import { WORKFLOWS_PATH } from '../helpers/workflow-env';
 
 const DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'histories');
-const EXPECTED = ['cancelled', 'failed', 'oom-exhausted', 'out-of-memory', 'passed', 'remediated'];
+const EXPECTED = ['cancelled', 'failed', 'oom-exhausted', 'out-of-memory', 'passed', 'pooled-predict', 'remediated'];
 
 type RawHistory = { events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] };
 
@@ -41,7 +41,7 @@ async function replay(entries: [string, unknown][]): Promise<Record<string, stri
 }
 
 describe('recorded histories of real runs', () => {
-  it('cover passed, remediated, out-of-memory, cancelled and failed runs, and stay small', async () => {
+  it('cover passed, remediated, out-of-memory, cancelled and failed runs, one with pooled predictions, and stay small', async () => {
     expect([...raw.keys()]).toEqual(EXPECTED);
     const index = JSON.parse(await readFile(path.join(DIR, 'index.json'), 'utf8')) as Record<string, { status: string }>;
     const closing: Record<string, string> = {
