@@ -1,4 +1,4 @@
-"""Held-out quality of one setting: fine-tune on a dataset folder, predict val, suite and held-out cases.
+"""Held-out quality of one setting: fine-tune on a dataset folder, predict val, suite and held-out cases (in one call).
 
 The settings come from a spec, as `npx tooltune validate <spec> --json` prints it (`--spec`): its model, LoRA,
 training (with the spec's seed, as the workflow passes it), record format, max_new_tokens and predict batch size,
@@ -29,8 +29,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from temporalio.converter import value_to_type  # noqa: E402
 
-from activities.contracts import (FinetuneInput, LoraConfig, ModelConfig, PredictInput, PreflightInput,  # noqa: E402
-                                  TrainingConfig)
+from activities.contracts import (CaseSet, FinetuneInput, LoraConfig, ModelConfig, PredictInput,  # noqa: E402
+                                  PreflightInput, TrainingConfig)
 from activities.finetune import run_finetune  # noqa: E402
 from activities.predict import run_predict  # noqa: E402
 from activities.lora import LLAMA_PROJECTIONS as TARGETS  # noqa: E402
@@ -131,14 +131,15 @@ def main() -> None:
     t2 = time.perf_counter()
     timings = {"preflight_s": round(t1 - t0, 1), "finetune_s": round(t2 - t1, 1), "steps": ft.optimizer_steps,
                "eval_loss": ft.eval_loss, "train_loss": ft.train_loss, "tokens_per_second": ft.tokens_per_second}
-    for name in a.cases or case_files(data):
-        if not (data / name).is_file():
-            continue
+    # Every case file in one predict call: they share one continuously refilled batch, as the workflow's sets do.
+    names = [name for name in (a.cases or case_files(data)) if (data / name).is_file()]
+    if names:
         t = time.perf_counter()
-        run_predict(PredictInput(run_dir=str(run_dir), model_path=pre.model_path, model=model, cases_path=str(data / name),
-                                 out_path=str(out / f"pred-{name}"), adapter_dir=ft.adapter_dir,
-                                 max_new_tokens=s["max_new_tokens"], batch_size=s["predict_batch"], record_format=fmt))
-        timings[f"predict_{name.split('_')[0]}_s"] = round(time.perf_counter() - t, 1)
+        run_predict(PredictInput(run_dir=str(run_dir), model_path=pre.model_path, model=model, cases_path=str(data / names[0]),
+                                 out_path=str(out / f"pred-{names[0]}"), adapter_dir=ft.adapter_dir,
+                                 max_new_tokens=s["max_new_tokens"], batch_size=s["predict_batch"], record_format=fmt,
+                                 extra_sets=[CaseSet(str(data / n), str(out / f"pred-{n}")) for n in names[1:]]))
+        timings["predict_s"] = round(time.perf_counter() - t, 1)
     timings["total_s"] = round(time.perf_counter() - t0, 1)
     timings["load_average"] = os.getloadavg()[0]
     (out / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
