@@ -55,11 +55,12 @@ class _Running:
         if not self.rows:
             self.rows, self.cache, self.mask, self.pos, self.logits = rows, cache, mask, pos, logits
             return
-        old, new = self.mask.shape[1], mask.shape[1]
+        width = max(self.mask.shape[1], mask.shape[1])
+        pad_mine, pad_theirs = width - self.mask.shape[1], width - mask.shape[1]  # columns each side gets on the left
         for mine, theirs in zip(self.cache.layers, cache.layers):
-            mine.keys = torch.cat([F.pad(mine.keys, (0, 0, max(0, new - old), 0)), F.pad(theirs.keys, (0, 0, max(0, old - new), 0))])
-            mine.values = torch.cat([F.pad(mine.values, (0, 0, max(0, new - old), 0)), F.pad(theirs.values, (0, 0, max(0, old - new), 0))])
-        self.mask = torch.cat([F.pad(self.mask, (max(0, new - old), 0)), F.pad(mask, (max(0, old - new), 0))])
+            mine.keys = torch.cat([F.pad(mine.keys, (0, 0, pad_mine, 0)), F.pad(theirs.keys, (0, 0, pad_theirs, 0))])
+            mine.values = torch.cat([F.pad(mine.values, (0, 0, pad_mine, 0)), F.pad(theirs.values, (0, 0, pad_theirs, 0))])
+        self.mask = torch.cat([F.pad(self.mask, (pad_mine, 0)), F.pad(mask, (pad_theirs, 0))])
         self.rows = self.rows + rows
         self.pos, self.logits = torch.cat([self.pos, pos]), torch.cat([self.logits, logits])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 from typing import Any, Callable
 
 from temporalio import activity
@@ -97,8 +96,8 @@ def run_predict(inp: PredictInput) -> PredictOutput:
 
     require_run_dir(inp.run_dir)
     sets = [CaseSet(inp.cases_path, inp.out_path)] + list(inp.extra_sets)
+    out_paths = [inside(inp.run_dir, s.out_path, "out_path") for s in sets]
     for s in sets:
-        inside(inp.run_dir, s.out_path, "out_path")
         inside(inp.run_dir, s.cases_path, "cases_path")
     if inp.adapter_dir:
         inside(inp.run_dir, inp.adapter_dir, "adapter_dir")
@@ -126,10 +125,9 @@ def run_predict(inp: PredictInput) -> PredictOutput:
         texts = generate_all(model, tok, [case_prompt(tok, c, inp.record_format) for c in flat], inp, on_done) if flat else []
         per_case = (time.perf_counter() - t0) * 1000 / max(len(flat), 1)
     outputs, start = [], 0
-    for s, group in zip(sets, cases):
+    for path, group in zip(out_paths, cases):
         rows = [{"id": c.get("id"), "output": t, "latency_ms": round(per_case, 3)} for c, t in zip(group, texts[start:start + len(group)])]
         start += len(group)
-        path: Path = inside(inp.run_dir, s.out_path, "out_path")
         atomic_write_jsonl(path, rows)
         outputs.append(PredictedSet(predictions_path=str(path), count=len(rows), mean_latency_ms=per_case if rows else 0.0))
     first = outputs[0]
