@@ -161,6 +161,12 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
 
   // Case sets of one model share one predict call from here on; histories from before replay one call per set.
   const pooled = patched('pooled-predict');
+  const evaluateGroup = async (sets: EvalSet[], adapterDir: string | null, adapterKey: string | null = null): Promise<ScoreMetrics[]> => {
+    if (pooled) return evaluateSets(sets, adapterDir, adapterKey);
+    const metrics: ScoreMetrics[] = [];
+    for (const set of sets) metrics.push(await evaluate(set.label, adapterDir, set.casesPath, set.outDir, adapterKey));
+    return metrics;
+  };
   if (spec.evaluation.run_baseline) {
     // Specs from before baseline_sets existed score every set, as they did then.
     const sets = new Set(spec.evaluation.baseline_sets ?? ['val', 'suite', 'holdout']);
@@ -168,11 +174,8 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     if (sets.has('val')) wanted.push({ key: 'baseline', label: 'baseline', casesPath: dataset.val_cases_path, outDir: plan.run_dir });
     if (spec.evaluation.score_suite && sets.has('suite')) wanted.push({ key: 'baseline_suite', label: 'baseline-suite', casesPath: dataset.suite_cases_path, outDir: plan.run_dir });
     if (holdoutPath && sets.has('holdout')) wanted.push({ key: 'baseline_holdout', label: 'baseline-holdout', casesPath: holdoutPath, outDir: plan.run_dir });
-    for (const group of pooled ? [wanted] : wanted.map((w) => [w])) {
-      if (group.length === 0) continue;
-      const metrics = await evaluateSets(group, null);
-      group.forEach((w, i) => (summary.metrics[w.key] = metrics[i]));
-    }
+    const metrics = wanted.length > 0 ? await evaluateGroup(wanted, null) : [];
+    wanted.forEach((w, i) => (summary.metrics[w.key] = metrics[i]));
   } else {
     state.markStage('baseline', 'skipped', 'evaluation.run_baseline is false');
   }
@@ -227,10 +230,7 @@ async function runPipeline(plan: RunPlan, state: RunState, summary: RunSummary, 
     // sets join the same call instead of a second one after the loop.
     const onlyAttempt = pooled && attemptsDone === 1 && spec.remediation.max_attempts <= 1;
     if (onlyAttempt) attemptSets.push(...finalSets(n, attemptDir));
-    const attemptMetrics = pooled
-      ? await evaluateSets(attemptSets, result.adapter_dir, adapterKey)
-      : [await evaluate(attemptSets[0]!.label, result.adapter_dir, dataset.val_cases_path, attemptDir, adapterKey),
-        ...(attemptSets[1] ? [await evaluate(attemptSets[1].label, result.adapter_dir, dataset.train_cases_path, attemptDir, adapterKey)] : [])];
+    const attemptMetrics = await evaluateGroup(attemptSets, result.adapter_dir, adapterKey);
     record.metrics = attemptMetrics[0] as ScoreMetrics;
     attemptSets.forEach((set, i) => finalMetrics.set(set.label, attemptMetrics[i] as ScoreMetrics));
     if (spec.dataset.train_cases_sample > 0) record.train_metrics = attemptMetrics[1];
