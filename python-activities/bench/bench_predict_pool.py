@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
-from activities.contracts import CaseSet, ModelConfig, PredictInput  # noqa: E402
-from activities.gguf_cache import ensure_converted, gguf_path  # noqa: E402
+from activities.contracts import CaseSet, PredictInput  # noqa: E402
 from activities.predict import run_predict  # noqa: E402
+from bench.predict_cases import run_predict_settings  # noqa: E402
 
 SETS = [("val", "dataset/val_cases.jsonl"), ("train", "dataset/train_cases.jsonl"), ("suite", "dataset/suite_cases.jsonl"),
         ("holdout", "holdout/holdout_cases.jsonl")]
@@ -45,15 +45,9 @@ def main() -> None:
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     run = Path(a.run).resolve()
-    spec = json.loads((run / "spec.resolved.json").read_text())
-    spec = spec.get("spec", spec)
-    model = ModelConfig(**{k: v for k, v in spec["model"].items() if k in ModelConfig.__dataclass_fields__})
-    model_path = str(ensure_converted(gguf_path(model, run.parent / ".cache"), run.parent / ".cache")) if model.source == "gguf" else model.model_name
     sets = [(name, run / rel) for name, rel in SETS if (run / rel).is_file()]
     out = run / "bench-predict-pool"
-    base = dict(run_dir=str(run), model_path=model_path, model=model, adapter_dir=str(run / f"attempt-{a.attempt}" / "adapter"),
-                max_new_tokens=int(spec["evaluation"]["max_new_tokens"]), batch_size=int(spec["evaluation"].get("batch_size", 8)),
-                record_format=spec["dataset"].get("format", "text"))
+    base = run_predict_settings(run, a.attempt)
     print(f"host: {platform.node()} {platform.processor() or platform.machine()}, {a.threads} threads, torch {torch.__version__}; "
           f"sets: {', '.join(f'{n} ({sum(1 for _ in open(p))})' for n, p in sets)}; batch_size {base['batch_size']}")
     rows, same = [], True

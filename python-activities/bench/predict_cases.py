@@ -13,12 +13,28 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1])]
 
 from activities.contracts import ModelConfig, PredictInput  # noqa: E402
 from activities.gguf_cache import ensure_converted, gguf_path  # noqa: E402
 from activities.predict import run_predict  # noqa: E402
+
+
+def run_predict_settings(run: Path, attempt: int) -> dict[str, Any]:
+    """The PredictInput fields a finished run's predict stage used, from its resolved spec: model (the converted GGUF
+    under the runs' shared cache), the attempt's adapter, max_new_tokens, batch_size, record format."""
+    spec = json.loads((run / "spec.resolved.json").read_text())
+    spec = spec.get("spec", spec)
+    model = ModelConfig(**{k: v for k, v in spec["model"].items() if k in ModelConfig.__dataclass_fields__})
+    if model.source == "gguf":  # the run's converted copy, under the runs' shared cache
+        model_path = str(ensure_converted(gguf_path(model, run.parent / ".cache"), run.parent / ".cache"))
+    else:
+        model_path = model.model_name
+    return dict(run_dir=str(run), model_path=model_path, model=model, adapter_dir=str(run / f"attempt-{attempt}" / "adapter"),
+                max_new_tokens=int(spec["evaluation"]["max_new_tokens"]), batch_size=int(spec["evaluation"].get("batch_size", 8)),
+                record_format=spec["dataset"].get("format", "text"))
 
 
 def main() -> None:
@@ -30,20 +46,10 @@ def main() -> None:
     ap.add_argument("--attempt", type=int, default=1)
     ap.add_argument("--batch", type=int, help="cases per generate call (default: the run's evaluation.batch_size, as its predict stage)")
     a = ap.parse_args()
-    run = Path(a.run).resolve()
-    spec = json.loads((run / "spec.resolved.json").read_text())
-    spec = spec.get("spec", spec)
-    model_fields = {k: v for k, v in spec["model"].items() if k in ModelConfig.__dataclass_fields__}
-    model = ModelConfig(**model_fields)
-    if model.source == "gguf":  # the run's converted copy, under the runs' shared cache
-        model_path = str(ensure_converted(gguf_path(model, run.parent / ".cache"), run.parent / ".cache"))
-    else:
-        model_path = model.model_name
-    run_predict(PredictInput(run_dir=str(run), model_path=model_path, model=model, cases_path=str(Path(a.cases).resolve()),
-                             out_path=str(Path(a.out).resolve()), adapter_dir=str(run / f"attempt-{a.attempt}" / "adapter"),
-                             max_new_tokens=int(spec["evaluation"]["max_new_tokens"]),
-                             batch_size=a.batch or int(spec["evaluation"].get("batch_size", 8)),
-                             record_format=spec["dataset"].get("format", "text")))
+    settings = run_predict_settings(Path(a.run).resolve(), a.attempt)
+    if a.batch:
+        settings["batch_size"] = a.batch
+    run_predict(PredictInput(cases_path=str(Path(a.cases).resolve()), out_path=str(Path(a.out).resolve()), **settings))
     print(a.out)
 
 
