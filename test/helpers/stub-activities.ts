@@ -49,8 +49,8 @@ export interface Scenario {
 
 // A full ScoreMetrics with the three thresholded fractions at `value` (or as given).
 // Every case set one predict call asked for (cases_path first, then extra_sets), with its model.
-export function predictedSets(input: PredictInput): { adapter_dir: string | null; cases_path: string; out_path: string; call: PredictInput }[] {
-  return [{ cases_path: input.cases_path, out_path: input.out_path }, ...(input.extra_sets ?? [])].map((s) => ({ ...s, adapter_dir: input.adapter_dir, call: input }));
+export function predictedSets(input: PredictInput): { adapter_dir: string | null; cases_path: string; out_path: string }[] {
+  return [{ cases_path: input.cases_path, out_path: input.out_path }, ...(input.extra_sets ?? [])].map((s) => ({ ...s, adapter_dir: input.adapter_dir }));
 }
 
 export function metrics(value: number, over: Partial<ScoreMetrics> = {}): ScoreMetrics {
